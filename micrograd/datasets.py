@@ -1,0 +1,226 @@
+"""Deterministic two-class toy datasets in the plane: moons, spiral and blobs.
+
+Every generator draws from its own ``random.Random(seed)``, never the global
+generator, so the same arguments always give the same points. Labels are
+``-1.0`` and ``1.0``, as the max-margin loss expects.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+__all__ = ["Dataset", "blobs", "moons", "spiral"]
+
+Point = tuple[float, float]
+
+
+def _is_real(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _check_point(i: int, point: object) -> Point:
+    if isinstance(point, str | bytes) or not isinstance(point, Sequence) or len(point) != 2:
+        raise ValueError(f"xs[{i}] must be an (x, y) pair of numbers, got {point!r}")
+    x, y = point
+    if not (_is_real(x) and _is_real(y)):
+        raise ValueError(f"xs[{i}] must hold two numbers, got {point!r}")
+    if not (math.isfinite(x) and math.isfinite(y)):
+        raise ValueError(f"xs[{i}] must be finite, got {point!r}")
+    return (float(x), float(y))
+
+
+def _check_label(i: int, label: object) -> float:
+    if not _is_real(label) or label not in (-1, 1):
+        raise ValueError(f"ys[{i}] must be -1 or 1, got {label!r}")
+    return float(label)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, slots=True)
+class Dataset:
+    """An immutable set of labelled points in the plane.
+
+    Build one with :func:`moons`, :func:`spiral`, :func:`blobs` or
+    :meth:`from_points`; the constructor checks and normalises its arguments the
+    same way.
+
+    Attributes:
+        xs: The points, as a tuple of ``(x, y)`` float pairs.
+        ys: The labels, ``-1.0`` or ``1.0``, one per point.
+        metadata: A read-only mapping: the dataset's ``name``, ``n_samples``,
+            ``noise`` and ``seed``, and the generator's own arguments.
+
+    Raises:
+        ValueError: If ``xs`` and ``ys`` differ in length, are empty, a point is
+            not a finite ``(x, y)`` pair or a label is not -1 or 1.
+    """
+
+    xs: tuple[Point, ...]
+    ys: tuple[float, ...]
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        xs, ys = self.xs, self.ys
+        for name, seq in (("xs", xs), ("ys", ys)):
+            if isinstance(seq, str | bytes) or not isinstance(seq, Sequence):
+                raise TypeError(f"{name} must be a sequence, got {type(seq).__name__}")
+        if len(xs) != len(ys):
+            raise ValueError(f"xs and ys must have the same length, got {len(xs)} and {len(ys)}")
+        if len(xs) == 0:
+            raise ValueError("a dataset needs at least one point")
+        if not isinstance(self.metadata, Mapping):
+            raise TypeError(f"metadata must be a mapping, got {type(self.metadata).__name__}")
+        object.__setattr__(self, "xs", tuple(_check_point(i, p) for i, p in enumerate(xs)))
+        object.__setattr__(self, "ys", tuple(_check_label(i, y) for i, y in enumerate(ys)))
+        object.__setattr__(self, "metadata", MappingProxyType(dict(self.metadata)))
+
+    @classmethod
+    def from_points(
+        cls, xs: Sequence[Sequence[float]], ys: Sequence[float], name: str = "custom"
+    ) -> Dataset:
+        """Wrap your own points and labels (-1 or 1) in a checked ``Dataset``."""
+        return cls(xs, ys, {"name": name, "n_samples": len(ys), "noise": None, "seed": None})  # type: ignore[arg-type]
+
+    @property
+    def points(self) -> list[dict[str, float]]:
+        """One fresh row ``{"x", "y", "label"}`` per point, handy for tables and plots."""
+        return [{"x": x, "y": y, "label": label} for (x, y), label in zip(self.xs, self.ys)]
+
+    def __len__(self) -> int:
+        return len(self.xs)
+
+    def __iter__(self) -> Iterator[tuple[Point, float]]:
+        """Iterate over ``((x, y), label)`` pairs."""
+        return iter(zip(self.xs, self.ys))
+
+    def __repr__(self) -> str:
+        name = self.metadata.get("name", "dataset")
+        return f"Dataset({name!r}, {len(self)} points)"
+
+
+def _check_n_samples(n_samples: object) -> int:
+    if not isinstance(n_samples, int) or isinstance(n_samples, bool):
+        raise TypeError(f"n_samples must be an int, got {type(n_samples).__name__}: {n_samples!r}")
+    if n_samples < 2:
+        raise ValueError(f"n_samples must be at least 2 (one point per class), got {n_samples}")
+    return n_samples
+
+
+def _check_non_negative(name: str, value: object) -> float:
+    if not _is_real(value):
+        raise TypeError(f"{name} must be a number, got {type(value).__name__}: {value!r}")
+    if not math.isfinite(value) or value < 0:  # type: ignore[arg-type]
+        raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
+    return float(value)  # type: ignore[arg-type]
+
+
+def _rng(seed: object) -> random.Random:
+    if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool)):
+        raise TypeError(f"seed must be an int or None, got {type(seed).__name__}: {seed!r}")
+    return random.Random(seed)
+
+
+def _jitter(points: list[Point], noise: float, rng: random.Random) -> list[Point]:
+    if noise == 0.0:
+        return points
+    return [(x + rng.gauss(0.0, noise), y + rng.gauss(0.0, noise)) for x, y in points]
+
+
+def _spaced(count: int, stop: float) -> list[float]:
+    """``count`` evenly spaced numbers from 0 to ``stop`` inclusive (like ``numpy.linspace``)."""
+    if count == 1:
+        return [0.0]
+    return [stop * i / (count - 1) for i in range(count)]
+
+
+def moons(n_samples: int = 100, noise: float = 0.0, seed: int | None = None) -> Dataset:
+    """Two interleaving half circles, the geometry of scikit-learn's ``make_moons``.
+
+    The first ``n_samples // 2`` points lie on the upper half circle
+    ``(cos t, sin t)`` with label -1; the rest on the lower one
+    ``(1 - cos t, 0.5 - sin t)`` with label +1; ``t`` is evenly spaced over
+    ``[0, pi]``. Gaussian noise with standard deviation ``noise`` is then added
+    to both coordinates.
+
+    Raises:
+        TypeError: If ``n_samples`` is not an int or ``seed`` not an int/None.
+        ValueError: If ``n_samples < 2`` or ``noise`` is negative or not finite.
+    """
+    n = _check_n_samples(n_samples)
+    sigma = _check_non_negative("noise", noise)
+    rng = _rng(seed)
+    n_outer = n // 2
+    outer = [(math.cos(t), math.sin(t)) for t in _spaced(n_outer, math.pi)]
+    inner = [(1.0 - math.cos(t), 0.5 - math.sin(t)) for t in _spaced(n - n_outer, math.pi)]
+    xs = _jitter(outer + inner, sigma, rng)
+    ys = [-1.0] * n_outer + [1.0] * (n - n_outer)
+    return Dataset(xs, ys, {"name": "moons", "n_samples": n, "noise": sigma, "seed": seed})
+
+
+def spiral(
+    n_samples: int = 100, noise: float = 0.0, turns: float = 1.5, seed: int | None = None
+) -> Dataset:
+    """Two interleaved spiral arms starting at the origin, half a turn apart.
+
+    Arm -1 holds the first ``n_samples // 2`` points, arm +1 the rest. Along an
+    arm the radius grows from near 0 to 1 while the angle sweeps ``turns`` full
+    turns. Gaussian noise with standard deviation ``noise`` is added to both
+    coordinates.
+
+    Raises:
+        TypeError: If an argument has the wrong type.
+        ValueError: If ``n_samples < 2``, ``noise`` is negative or not finite, or
+            ``turns`` is not a finite number > 0.
+    """
+    n = _check_n_samples(n_samples)
+    sigma = _check_non_negative("noise", noise)
+    sweep = _check_non_negative("turns", turns)
+    if sweep == 0.0:
+        raise ValueError("turns must be > 0, got 0")
+    rng = _rng(seed)
+    points: list[Point] = []
+    ys: list[float] = []
+    for arm, (count, label) in enumerate(((n // 2, -1.0), (n - n // 2, 1.0))):
+        for i in range(count):
+            radius = (i + 1) / count
+            angle = 2.0 * math.pi * sweep * radius + math.pi * arm
+            points.append((radius * math.cos(angle), radius * math.sin(angle)))
+            ys.append(label)
+    xs = _jitter(points, sigma, rng)
+    metadata = {"name": "spiral", "n_samples": n, "noise": sigma, "seed": seed, "turns": sweep}
+    return Dataset(xs, ys, metadata)
+
+
+BLOB_CENTERS: tuple[Point, Point] = ((-1.0, -1.0), (1.0, 1.0))
+"""Where :func:`blobs` puts the -1 cluster and the +1 cluster."""
+
+
+def blobs(n_samples: int = 100, noise: float = 0.5, seed: int | None = None) -> Dataset:
+    """Two Gaussian clusters around :data:`BLOB_CENTERS`, each ``noise`` wide.
+
+    The first ``n_samples // 2`` points belong to the -1 cluster, the rest to +1.
+    ``noise`` is the standard deviation of each coordinate.
+
+    Raises:
+        TypeError: If an argument has the wrong type.
+        ValueError: If ``n_samples < 2`` or ``noise`` is negative or not finite.
+    """
+    n = _check_n_samples(n_samples)
+    sigma = _check_non_negative("noise", noise)
+    rng = _rng(seed)
+    n_first = n // 2
+    centers = [BLOB_CENTERS[0]] * n_first + [BLOB_CENTERS[1]] * (n - n_first)
+    xs = _jitter(centers, sigma, rng)
+    ys = [-1.0] * n_first + [1.0] * (n - n_first)
+    metadata = {
+        "name": "blobs",
+        "n_samples": n,
+        "noise": sigma,
+        "seed": seed,
+        "centers": BLOB_CENTERS,
+    }
+    return Dataset(xs, ys, metadata)

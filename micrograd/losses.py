@@ -1,0 +1,76 @@
+"""The max-margin (hinge) loss with L2 regularization from micrograd's demo."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from micrograd.engine import Value
+from micrograd.nn import Module
+
+__all__ = ["LossResult", "max_margin"]
+
+
+@dataclass(frozen=True, slots=True)
+class LossResult:
+    """What :func:`max_margin` measured.
+
+    Attributes:
+        total_loss: ``data_loss + reg_loss``; call ``total_loss.backward()`` for gradients.
+        data_loss: The mean hinge loss over the points.
+        reg_loss: ``alpha`` times the sum of the squared parameters.
+        accuracy: The fraction of points on the right side of the boundary (0 to 1).
+    """
+
+    total_loss: Value
+    data_loss: Value
+    reg_loss: Value
+    accuracy: float
+
+
+def max_margin(
+    model: Module, xs: Sequence[Sequence[float]], ys: Sequence[float], alpha: float = 1e-4
+) -> LossResult:
+    """The loss micrograd's demo trains with, as differentiable ``Value`` nodes.
+
+    For each point the model's score ``s`` is compared with the label ``y``
+    (-1 or 1): ``relu(1 - y * s)`` is zero once the point is on the right side
+    with a margin of at least 1. Then::
+
+        data_loss = mean(relu(1 - y_i * s_i))
+        reg_loss  = alpha * sum(p * p for p in model.parameters())
+        accuracy  = mean((s_i > 0) == (y_i > 0))
+
+    Args:
+        model: A model with one output, such as ``MLP(2, [16, 16, 1])``.
+        xs: The input points.
+        ys: The labels, -1 or 1.
+        alpha: The L2 regularization strength (micrograd's ``1e-4``).
+
+    Raises:
+        ValueError: If ``xs`` and ``ys`` differ in length or are empty, ``alpha``
+            is negative or not finite, or the model has more than one output.
+    """
+    if len(xs) != len(ys):
+        raise ValueError(f"xs and ys must have the same length, got {len(xs)} and {len(ys)}")
+    if len(xs) == 0:
+        raise ValueError("the loss needs at least one point")
+    if not isinstance(alpha, int | float) or isinstance(alpha, bool):
+        raise TypeError(f"alpha must be a number, got {type(alpha).__name__}")
+    if not (math.isfinite(alpha) and alpha >= 0):
+        raise ValueError(f"alpha must be a finite number >= 0, got {alpha!r}")
+
+    margins = []
+    correct = 0
+    for x, y in zip(xs, ys, strict=True):
+        score = model(x)
+        if not isinstance(score, Value):
+            raise ValueError(
+                f"max_margin needs a model with one output, got {len(score)} outputs"
+            )
+        margins.append((1 + -y * score).relu())
+        correct += (y > 0) == (score.data > 0)
+    data_loss = Value.sum(margins) * (1.0 / len(margins))
+    reg_loss = alpha * Value.sum(p * p for p in model.parameters())
+    return LossResult(data_loss + reg_loss, data_loss, reg_loss, correct / len(margins))

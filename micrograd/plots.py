@@ -1,0 +1,154 @@
+"""Matplotlib figures of datasets, training runs and decision boundaries.
+
+Needs the ``plot`` extra (``pip install "micrograd-book[plot]"``). Every function
+draws from the rows of :mod:`micrograd.plot_data`, accepts an optional ``ax``
+(or axes) to draw into, returns the figure, and uses a white background so the
+figures stay readable on a dark page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, cast
+
+from micrograd import plot_data
+from micrograd.datasets import Dataset
+from micrograd.nn import Module
+from micrograd.trainer import TrainingRun
+
+try:
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import ListedColormap
+except ImportError as error:  # pragma: no cover - exercised only without the extra
+    raise ImportError(
+        "micrograd.plots needs matplotlib: install the plot extra with "
+        'pip install "micrograd-book[plot]"'
+    ) from error
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+__all__ = [
+    "CLASS_COLORS",
+    "plot_dataset",
+    "plot_decision_boundary",
+    "plot_loss_comparison",
+    "plot_training",
+]
+
+CLASS_COLORS = {-1.0: "#d1495b", 1.0: "#2e86ab"}
+"""The colour of each class label, used for points and (lighter) boundary regions."""
+
+_BACKGROUND = "white"
+
+
+def _whiten(fig: Figure, *axes: Axes) -> None:
+    fig.patch.set_facecolor(_BACKGROUND)
+    for ax in axes:
+        ax.set_facecolor(_BACKGROUND)
+
+
+def _figure_for(ax: Axes | None, figsize: tuple[float, float]) -> tuple[Figure, Axes]:
+    """``ax`` and its figure, or a new figure of ``figsize`` with one axes; both white."""
+    if ax is None:
+        fig, ax = plt.subplots(figsize=figsize, layout="constrained")
+    else:
+        fig = cast("Figure", ax.get_figure(root=True))
+    _whiten(fig, ax)
+    return fig, ax
+
+
+def _scatter(ax: Axes, rows: Sequence[Mapping[str, float]], outline: bool) -> None:
+    for label, color in CLASS_COLORS.items():
+        xs = [r["x"] for r in rows if r["label"] == label]
+        ys = [r["y"] for r in rows if r["label"] == label]
+        ax.scatter(
+            xs,
+            ys,
+            s=28,
+            c=color,
+            edgecolors="black" if outline else "none",
+            linewidths=0.6,
+            label=f"label {label:+.0f}",
+            zorder=3,
+        )
+
+
+def plot_dataset(dataset: Dataset, ax: Axes | None = None, title: str | None = None) -> Figure:
+    """A scatter plot of ``dataset``, one colour per class."""
+    fig, ax = _figure_for(ax, (4.8, 4.2))
+    _scatter(ax, plot_data.dataset_points(dataset), outline=False)
+    ax.set_title(title if title is not None else str(dataset.metadata.get("name", "dataset")))
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    ax.set_aspect("equal", adjustable="datalim")
+    ax.legend(loc="best", fontsize="small")
+    return fig
+
+
+def plot_training(run: TrainingRun[Any], axes: Sequence[Axes] | None = None) -> Figure:
+    """Two panels: the total, data and regularization loss, and the accuracy in percent."""
+    if axes is None:
+        fig, (loss_ax, acc_ax) = plt.subplots(1, 2, figsize=(9.0, 3.4), layout="constrained")
+    else:
+        loss_ax, acc_ax = axes
+        fig = cast("Figure", loss_ax.get_figure(root=True))
+    _whiten(fig, loss_ax, acc_ax)
+    rows = plot_data.loss_history(run)
+    for metric in plot_data.LOSS_METRICS:
+        points = [r for r in rows if r["metric"] == metric]
+        loss_ax.plot([r["step"] for r in points], [r["value"] for r in points], label=metric)
+    loss_ax.set_title("loss")
+    loss_ax.set_xlabel("step")
+    loss_ax.legend(fontsize="small")
+    accuracy = plot_data.accuracy_history(run)
+    acc_ax.plot([r["step"] for r in accuracy], [r["value"] for r in accuracy], color="#3b8b5a")
+    acc_ax.set_title("accuracy (%)")
+    acc_ax.set_xlabel("step")
+    acc_ax.set_ylim(0, 102)
+    return fig
+
+
+def plot_loss_comparison(
+    runs: Mapping[str, TrainingRun[Any]], ax: Axes | None = None, metric: str = "total"
+) -> Figure:
+    """One loss curve per named run, to compare settings such as learning rates.
+
+    Raises:
+        ValueError: If ``metric`` is not ``"total"``, ``"data"`` or ``"regularization"``.
+    """
+    if metric not in plot_data.LOSS_METRICS:
+        raise ValueError(f"metric must be one of {sorted(plot_data.LOSS_METRICS)}, got {metric!r}")
+    fig, ax = _figure_for(ax, (6.4, 3.4))
+    for name, run in runs.items():
+        points = [r for r in plot_data.loss_history(run) if r["metric"] == metric]
+        ax.plot([r["step"] for r in points], [r["value"] for r in points], label=name)
+    ax.set_title(f"{metric} loss")
+    ax.set_xlabel("step")
+    ax.legend(fontsize="small")
+    return fig
+
+
+def plot_decision_boundary(
+    model: Module,
+    dataset: Dataset,
+    h: float = 0.25,
+    padding: float = 1.0,
+    ax: Axes | None = None,
+    title: str = "decision boundary",
+) -> Figure:
+    """The model's predicted class over a grid, with the training points on top."""
+    fig, ax = _figure_for(ax, (5.2, 4.4))
+    xs, ys = plot_data.grid_axes(dataset, h, padding)
+    rows = plot_data.decision_boundary(model, dataset, h, padding)
+    predicted = [[rows[j * len(xs) + i]["predicted"] for i in range(len(xs))] for j in range(len(ys))]
+    regions = ListedColormap([CLASS_COLORS[-1.0], CLASS_COLORS[1.0]])
+    ax.contourf(xs, ys, predicted, levels=[-2, 0, 2], cmap=regions, alpha=0.3)
+    _scatter(ax, plot_data.dataset_points(dataset), outline=True)
+    ax.set_xlim(xs[0], xs[-1])
+    ax.set_ylim(ys[0], ys[-1])
+    ax.set_title(title)
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    return fig

@@ -1,0 +1,36 @@
+"""Drive Karpathy's original micrograd (installed by nox beside, not into, the venv)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+SCRIPT = Path(__file__).with_name("reference_demo.py")
+
+
+def reference_path() -> str | None:
+    """Where nox installed the original micrograd, if it did."""
+    return os.environ.get("MICROGRAD_REFERENCE_PATH")
+
+
+def run_reference_demo(job: dict[str, Any]) -> dict[str, Any]:
+    """Run micrograd's demo loop on ``job`` in a subprocess and return its results."""
+    path = reference_path()
+    if path is None:
+        raise RuntimeError("MICROGRAD_REFERENCE_PATH is not set; run through nox")
+    env = {**os.environ, "PYTHONPATH": path}
+    done = subprocess.run(
+        [sys.executable, str(SCRIPT)],
+        input=json.dumps(job),
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+        cwd=Path(path),
+    )
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result

@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from micrograd.datasets import BLOB_CENTERS, Dataset, blobs, moons, spiral
+
+
+def test_moons_geometry_without_noise() -> None:
+    ds = moons(10)
+    assert len(ds) == 10
+    assert ds.ys == (-1.0,) * 5 + (1.0,) * 5
+    outer, inner = ds.xs[:5], ds.xs[5:]
+    for i, (x, y) in enumerate(outer):
+        t = math.pi * i / 4
+        assert (x, y) == pytest.approx((math.cos(t), math.sin(t)))
+    for i, (x, y) in enumerate(inner):
+        t = math.pi * i / 4
+        assert (x, y) == pytest.approx((1 - math.cos(t), 0.5 - math.sin(t)))
+
+
+def test_odd_sample_count_puts_the_extra_point_inside() -> None:
+    ds = moons(7)
+    assert ds.ys.count(-1.0) == 3 and ds.ys.count(1.0) == 4
+
+
+def test_generators_are_deterministic_for_a_seed() -> None:
+    for make in (moons, spiral, blobs):
+        a, b = make(50, noise=0.2, seed=11), make(50, noise=0.2, seed=11)
+        assert a == b
+        assert a.xs != make(50, noise=0.2, seed=12).xs
+
+
+def test_noise_is_gaussian_with_the_given_spread() -> None:
+    clean, noisy = moons(2000), moons(2000, noise=0.1, seed=0)
+    offsets = [n - c for cp, np_ in zip(clean.xs, noisy.xs) for c, n in zip(cp, np_)]
+    mean = sum(offsets) / len(offsets)
+    std = math.sqrt(sum((o - mean) ** 2 for o in offsets) / len(offsets))
+    assert abs(mean) < 0.01
+    assert std == pytest.approx(0.1, rel=0.05)
+
+
+def test_spiral_and_blobs_shape() -> None:
+    sp = spiral(40, turns=2.0)
+    assert sp.metadata["turns"] == 2.0
+    assert max(math.hypot(x, y) for x, y in sp.xs) == pytest.approx(1.0)
+    assert sp.ys.count(-1.0) == 20
+    bl = blobs(40, noise=0.0)
+    assert set(bl.xs[:20]) == {BLOB_CENTERS[0]} and set(bl.xs[20:]) == {BLOB_CENTERS[1]}
+
+
+def test_metadata_records_arguments() -> None:
+    ds = moons(100, noise=0.1, seed=1337)
+    assert dict(ds.metadata) == {"name": "moons", "n_samples": 100, "noise": 0.1, "seed": 1337}
+    assert blobs(10, seed=1).metadata["centers"] == BLOB_CENTERS
+
+
+def test_points_rows_are_fresh_copies() -> None:
+    ds = moons(4)
+    rows = ds.points
+    assert rows[0] == {"x": 1.0, "y": 0.0, "label": -1.0}
+    rows[0]["x"] = 99.0
+    assert ds.points[0]["x"] == 1.0
+    assert list(ds)[0] == ((1.0, 0.0), -1.0)
+
+
+def test_datasets_are_immutable() -> None:
+    ds = moons(4)
+    with pytest.raises(AttributeError):
+        ds.xs = ()  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        ds.metadata["name"] = "x"  # type: ignore[index]
+    assert isinstance(ds.xs, tuple) and isinstance(ds.xs[0], tuple)
+
+
+def test_from_points_validates_and_normalises() -> None:
+    ds = Dataset.from_points([[0, 1], (2.5, 3)], [1, -1], name="mine")
+    assert ds.xs == ((0.0, 1.0), (2.5, 3.0)) and ds.ys == (1.0, -1.0)
+    assert ds.metadata["name"] == "mine" and repr(ds) == "Dataset('mine', 2 points)"
+
+
+@pytest.mark.parametrize(
+    ("xs", "ys", "message"),
+    [
+        ([(0, 0)], [1, -1], "same length, got 1 and 2"),
+        ([], [], "at least one point"),
+        ([(0, 0, 0)], [1], r"xs\[0\] must be an \(x, y\) pair"),
+        ([(0, "a")], [1], r"xs\[0\] must hold two numbers"),
+        ([(0, math.nan)], [1], r"xs\[0\] must be finite"),
+        ([(0, math.inf)], [1], "finite"),
+        ([(0, 0)], [0], r"ys\[0\] must be -1 or 1"),
+        ([(0, 0)], [True], r"ys\[0\] must be -1 or 1"),
+    ],
+)
+def test_from_points_rejects_bad_data(xs: list[object], ys: list[object], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        Dataset.from_points(xs, ys)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda: moons(1), ValueError, "at least 2"),
+        (lambda: moons(10.0), TypeError, "n_samples must be an int"),
+        (lambda: moons(True), TypeError, "n_samples must be an int"),
+        (lambda: moons(10, noise=-0.1), ValueError, "noise must be a finite number >= 0"),
+        (lambda: moons(10, noise=math.nan), ValueError, "finite"),
+        (lambda: moons(10, noise="0.1"), TypeError, "noise must be a number"),
+        (lambda: moons(10, seed=1.5), TypeError, "seed must be an int or None"),
+        (lambda: spiral(10, turns=0), ValueError, "turns must be > 0"),
+        (lambda: spiral(10, turns=math.inf), ValueError, "turns must be a finite"),
+        (lambda: blobs(0), ValueError, "at least 2"),
+    ],
+)
+def test_generator_arguments_are_checked(call: object, error: type[Exception], message: str) -> None:
+    with pytest.raises(error, match=message):
+        call()  # type: ignore[operator]

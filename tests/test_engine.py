@@ -1,0 +1,293 @@
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from micrograd import Gradients, Value
+from micrograd.engine import topological_order
+from tests.conftest import warmup_expression
+
+EPS = 1e-6
+
+
+def numeric_derivative(f: Callable[[float], float], x: float) -> float:
+    """Central finite difference."""
+    return (f(x + EPS) - f(x - EPS)) / (2 * EPS)
+
+
+UNARY_CASES: list[tuple[str, Callable[[Value], Value], Callable[[float], float], float]] = [
+    # name, op on Value, hand-derived derivative, point
+    ("relu+", lambda v: v.relu(), lambda x: 1.0, 1.5),
+    ("relu-", lambda v: v.relu(), lambda x: 0.0, -1.5),
+    ("tanh", lambda v: v.tanh(), lambda x: 1 - math.tanh(x) ** 2, 0.3),
+    ("exp", lambda v: v.exp(), math.exp, 0.7),
+    ("log", lambda v: v.log(), lambda x: 1 / x, 2.5),
+    ("neg", lambda v: -v, lambda x: -1.0, 0.4),
+    ("square", lambda v: v**2, lambda x: 2 * x, -3.0),
+    ("cube", lambda v: v**3, lambda x: 3 * x * x, 1.2),
+    ("sqrt", lambda v: v**0.5, lambda x: 0.5 / math.sqrt(x), 4.0),
+    ("reciprocal", lambda v: v**-1, lambda x: -1 / x**2, 2.0),
+    ("pow0", lambda v: v**0, lambda x: 0.0, 2.0),
+    ("add_const", lambda v: v + 3, lambda x: 1.0, 1.0),
+    ("radd_const", lambda v: 3 + v, lambda x: 1.0, 1.0),
+    ("sub_const", lambda v: v - 3, lambda x: 1.0, 1.0),
+    ("rsub_const", lambda v: 3 - v, lambda x: -1.0, 1.0),
+    ("mul_const", lambda v: v * 2.5, lambda x: 2.5, 1.0),
+    ("rmul_const", lambda v: 2.5 * v, lambda x: 2.5, 1.0),
+    ("div_const", lambda v: v / 4, lambda x: 0.25, 1.0),
+    ("rdiv_const", lambda v: 4 / v, lambda x: -4 / x**2, 2.0),
+    ("self_mul", lambda v: v * v, lambda x: 2 * x, 3.0),
+    ("self_div", lambda v: (v + 1) / v, lambda x: -1 / x**2, 2.0),
+    ("self_sub", lambda v: v - v, lambda x: 0.0, 2.0),
+]
+
+
+@pytest.mark.parametrize(("name", "op", "derivative", "point"), UNARY_CASES)
+def test_unary_ops_match_hand_derivatives_and_finite_differences(
+    name: str, op: Callable[[Value], Value], derivative: Callable[[float], float], point: float
+) -> None:
+    x = Value(point)
+    y = op(x)
+    grad = y.backward()[x]
+    assert grad == pytest.approx(derivative(point), abs=1e-12)
+    if not name.startswith("relu"):
+        assert grad == pytest.approx(numeric_derivative(lambda t: op(Value(t)).data, point), rel=1e-5, abs=1e-7)
+
+
+BINARY_CASES: list[tuple[str, Callable[[Value, Value], Value], Callable[[float, float], tuple[float, float]]]] = [
+    ("add", lambda a, b: a + b, lambda a, b: (1.0, 1.0)),
+    ("sub", lambda a, b: a - b, lambda a, b: (1.0, -1.0)),
+    ("mul", lambda a, b: a * b, lambda a, b: (b, a)),
+    ("div", lambda a, b: a / b, lambda a, b: (1 / b, -a / b**2)),
+]
+
+
+@pytest.mark.parametrize(("name", "op", "derivatives"), BINARY_CASES)
+def test_binary_ops(name: str, op: Callable[[Value, Value], Value], derivatives: Callable[[float, float], tuple[float, float]]) -> None:
+    a, b = Value(1.7), Value(-2.3)
+    grads = op(a, b).backward()
+    da, db = derivatives(1.7, -2.3)
+    assert grads[a] == pytest.approx(da)
+    assert grads[b] == pytest.approx(db)
+    assert grads[a] == pytest.approx(numeric_derivative(lambda t: op(Value(t), b).data, 1.7), rel=1e-6)
+    assert grads[b] == pytest.approx(numeric_derivative(lambda t: op(a, Value(t)).data, -2.3), rel=1e-6)
+
+
+def test_op_names_and_edges_record_local_derivatives() -> None:
+    a, b = Value(2.0, label="a"), Value(3.0, label="b")
+    c = a * b
+    assert c.op == "*"
+    assert c.children == (a, b)
+    assert c.local_grads == (3.0, 2.0)
+    assert (a**2).op == "**2"
+    assert (a + 1).op == "+"
+    assert a.relu().op == "relu"
+    assert a.op == ""
+    assert a.children == () and a.local_grads == ()
+
+
+def test_warmup_expression_from_the_seeds() -> None:
+    x, y = warmup_expression()
+    grads = y.backward()
+    assert y.data == -20.0
+    assert grads[x] == 46.0
+    assert x.data == -4.0  # backward changes nothing
+    assert grads[y] == 1.0
+
+
+def test_fan_out_accumulates_every_use() -> None:
+    x = Value(3.0)
+    terms = [x * float(k) for k in range(1, 11)]
+    y = Value.sum(terms) + x * x
+    assert y.backward()[x] == pytest.approx(sum(range(1, 11)) + 2 * 3.0)
+    # a diamond: x feeds two paths that meet again
+    a = x * 2
+    b = x + 1
+    d = a * b
+    assert d.backward()[x] == pytest.approx(2 * 4.0 + 6.0 * 1)
+
+
+def test_fused_sum_and_linear() -> None:
+    ws = [Value(0.5), Value(-2.0)]
+    xs = [Value(3.0), 4.0]
+    b = Value(0.25)
+    out = Value.linear(ws, xs, b)
+    assert out.op == "linear"
+    assert out.data == pytest.approx(0.5 * 3 - 2 * 4 + 0.25)
+    grads = out.backward()
+    assert grads[ws[0]] == 3.0 and grads[ws[1]] == 4.0
+    assert grads[xs[0]] == 0.5 and grads[b] == 1.0
+    total = Value.sum([ws[0], 2.0, ws[1]])
+    assert total.data == pytest.approx(0.5)
+    assert total.children == (ws[0], ws[1])
+    with pytest.raises(ValueError, match="2 weights, 1 inputs"):
+        Value.linear(ws, [1.0])
+    with pytest.raises(TypeError, match="weights must be Values"):
+        Value.linear([1.0], [1.0])  # type: ignore[list-item]
+    with pytest.raises(TypeError, match="a term of Value.sum"):
+        Value.sum([ws[0], "3"])  # type: ignore[list-item]
+
+
+def test_backward_twice_gives_equal_independent_tables() -> None:
+    x, y = warmup_expression()
+    first, second = y.backward(), y.backward()
+    assert first == second
+    assert first is not second
+    assert first[x] == 46.0  # no accumulation across calls
+
+
+def test_gradients_is_a_read_only_mapping() -> None:
+    x, y = warmup_expression()
+    grads = y.backward()
+    assert isinstance(grads, Gradients)
+    assert x in grads and len(grads) == len(topological_order(y))
+    with pytest.raises(TypeError):
+        grads[x] = 1.0  # type: ignore[index]
+    with pytest.raises(TypeError):
+        del grads[x]  # type: ignore[attr-defined]
+    with pytest.raises(AttributeError):
+        grads._table = {}
+    stranger = Value(1.0, label="stranger")
+    with pytest.raises(KeyError, match="not part of the graph"):
+        grads[stranger]
+    assert grads.get(stranger, 0.0) == 0.0
+    assert grads.get(stranger) is None
+    assert "nodes" in repr(grads)
+
+
+def test_values_are_immutable() -> None:
+    x = Value(2.0, label="x")
+    with pytest.raises(AttributeError):
+        x.data = 3.0  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        x.label = "y"  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        x.grad = 1.0  # type: ignore[attr-defined]
+    renamed = x.with_label("renamed")
+    assert (x.label, renamed.label, renamed.data) == ("x", "renamed", 2.0)
+
+
+@pytest.mark.parametrize("bad", [True, "1.0", None, [1.0], complex(1, 1)])
+def test_value_rejects_non_numbers(bad: object) -> None:
+    with pytest.raises(TypeError, match="int or a float"):
+        Value(bad)  # type: ignore[arg-type]
+
+
+def test_bad_operands_and_labels() -> None:
+    x = Value(2.0)
+    with pytest.raises(TypeError):
+        x + "a"  # type: ignore[operator]
+    with pytest.raises(TypeError):
+        x * True  # type: ignore[operator]
+    with pytest.raises(TypeError):
+        x ** Value(2.0)  # type: ignore[operator]
+    with pytest.raises(TypeError, match="label must be a str"):
+        Value(1.0, label=3)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="label must be a str"):
+        x.with_label(None)  # type: ignore[arg-type]
+
+
+def test_domain_errors_say_what_is_allowed() -> None:
+    with pytest.raises(ValueError, match="positive inputs, got 0.0"):
+        Value(0.0).log()
+    with pytest.raises(ValueError, match="positive inputs, got -1.0"):
+        Value(-1.0).log()
+    with pytest.raises(ValueError, match="negative base"):
+        Value(-8.0) ** 0.5
+    with pytest.raises(OverflowError, match="too large"):
+        Value(1000.0).exp()
+    with pytest.raises(OverflowError, match="too large"):
+        Value(1e200) ** 3
+    with pytest.raises(ZeroDivisionError):
+        Value(1.0) / 0
+    with pytest.raises(ZeroDivisionError):
+        Value(1.0) / Value(0.0)
+    with pytest.raises(ZeroDivisionError):
+        1.0 / Value(0.0)
+    with pytest.raises(ZeroDivisionError):
+        Value(0.0) ** -1
+
+
+def test_deep_chain_backpropagates_without_recursion_error() -> None:
+    x = Value(1.0)
+    y = x
+    for _ in range(1_000_000):
+        y = y + 1.0
+    grads = y.backward()
+    assert y.data == 1_000_001.0
+    assert grads[x] == 1.0
+    assert len(grads) == 1_000_001
+
+
+def test_repr_and_float() -> None:
+    x = Value(2.0, label="x")
+    assert repr(x) == "Value(data=2.0, label='x')"
+    assert repr(x * 2) == "Value(data=4.0, op='*')"
+    assert float(x) == 2.0
+
+
+# -- hypothesis: random expressions against finite differences -----------------------
+
+finite = st.floats(min_value=-3.0, max_value=3.0, allow_nan=False, allow_infinity=False)
+UNARY = ["tanh", "exp", "square", "neg", "scale", "shift"]
+BINARY = ["add", "sub", "mul"]
+
+
+@st.composite
+def expressions(draw: st.DrawFn) -> list[tuple[str, int, int]]:
+    """A random program over two inputs: each step applies an op to earlier results."""
+    steps = []
+    for i in range(draw(st.integers(min_value=1, max_value=8))):
+        available = i + 2
+        if draw(st.booleans()):
+            steps.append((draw(st.sampled_from(UNARY)), draw(st.integers(0, available - 1)), 0))
+        else:
+            steps.append(
+                (
+                    draw(st.sampled_from(BINARY)),
+                    draw(st.integers(0, available - 1)),
+                    draw(st.integers(0, available - 1)),
+                )
+            )
+    return steps
+
+
+def evaluate(program: list[tuple[str, int, int]], a: Value, b: Value) -> Value:
+    values = [a, b]
+    for op, i, j in program:
+        u, v = values[i], values[j]
+        result = {
+            "tanh": lambda: u.tanh(),
+            "exp": lambda: (u * 0.3).exp(),
+            "square": lambda: u * u * 0.5,
+            "neg": lambda: -u,
+            "scale": lambda: u * 0.7,
+            "shift": lambda: u + 0.5,
+            "add": lambda: u + v,
+            "sub": lambda: u - v,
+            "mul": lambda: u * v,
+        }[op]()
+        values.append(result)
+    return values[-1]
+
+
+@settings(max_examples=200, deadline=None)
+@given(expressions(), finite, finite)
+def test_random_expressions_match_finite_differences(
+    program: list[tuple[str, int, int]], a0: float, b0: float
+) -> None:
+    a, b = Value(a0), Value(b0)
+    out = evaluate(program, a, b)
+    if not math.isfinite(out.data) or abs(out.data) > 1e6:
+        return
+    grads = out.backward()
+    for node, point, other in ((a, a0, b0), (b, b0, a0)):
+        if node is a:
+            numeric = numeric_derivative(lambda t: evaluate(program, Value(t), Value(other)).data, point)
+        else:
+            numeric = numeric_derivative(lambda t: evaluate(program, Value(other), Value(t)).data, point)
+        assert grads.get(node, 0.0) == pytest.approx(numeric, rel=1e-4, abs=1e-4)

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from micrograd import Value
+from micrograd.engine import topological_order
+from micrograd.graph import draw, edges, nodes, to_dot
+from tests.conftest import warmup_expression
+
+GOLDEN = Path(__file__).with_name("golden") / "warmup.dot"
+
+
+def test_nodes_are_in_topological_order_with_stable_ids() -> None:
+    x, y = warmup_expression()
+    grads = y.backward()
+    rows = nodes(y, grads)
+    assert rows[0] == {"id": 0, "label": "x", "op": "", "data": -4.0, "grad": 46.0}
+    assert rows[-1]["label"] == "y" and rows[-1]["data"] == -20.0 and rows[-1]["grad"] == 1.0
+    assert [r["id"] for r in rows] == list(range(len(rows)))
+    assert nodes(y)[-1]["grad"] is None
+    _, again = warmup_expression()
+    assert nodes(again, again.backward()) == rows  # a rebuilt expression gives the same rows
+
+
+def test_edges_point_from_inputs_to_results() -> None:
+    a, b = Value(2.0, label="a"), Value(3.0, label="b")
+    c = (a * b).with_label("c")
+    assert edges(c) == [
+        {"from": 0, "to": 2, "child_op": "*", "local_gradient": 3.0},
+        {"from": 1, "to": 2, "child_op": "*", "local_gradient": 2.0},
+    ]
+    _, y = warmup_expression()
+    ids = {r["id"] for r in nodes(y)}
+    rows = edges(y)
+    assert len(rows) == sum(len(node.children) for node in topological_order(y))
+    for row in rows:
+        assert row["from"] < row["to"] and {row["from"], row["to"]} <= ids
+
+
+def test_to_dot_is_deterministic_and_matches_the_golden_file() -> None:
+    _, y = warmup_expression()
+    dot = to_dot(y, y.backward())
+    assert dot == to_dot(warmup_expression()[1], warmup_expression()[1].backward())
+    assert dot == GOLDEN.read_text()
+
+
+def test_to_dot_refuses_huge_graphs_and_bad_arguments() -> None:
+    big = Value.sum([Value(float(i)) for i in range(20)])
+    with pytest.raises(ValueError, match="21 nodes, more than max_nodes=10; draw a smaller expression"):
+        to_dot(big, max_nodes=10)
+    with pytest.raises(ValueError, match="rankdir must be one of"):
+        to_dot(big, rankdir="XY")
+    with pytest.raises(ValueError, match="max_nodes must be an int"):
+        to_dot(big, max_nodes=0)
+
+
+HOSTILE = ['say "hi"', "{braces}", "a|b", "<tag>", "back\\slash", "new\nline", "ünï ✓", "} | {", "\\"]
+
+
+def test_hostile_labels_are_accepted_by_graphviz(dot_program: str) -> None:
+    leaves = [Value(float(i), label=label) for i, label in enumerate(HOSTILE)]
+    root = Value.sum(leaves).with_label('"root"')
+    for source in (to_dot(root, root.backward()), draw(root).source):
+        done = subprocess.run(
+            [dot_program, "-Tsvg"], input=source, capture_output=True, text=True, check=False
+        )
+        assert done.returncode == 0, done.stderr
+        assert done.stderr == ""
+        assert "<svg" in done.stdout
+
+
+def test_draw_renders_svg(dot_program: str) -> None:
+    _, y = warmup_expression()
+    graph = draw(y, y.backward(), rankdir="TB")
+    assert graph.format == "svg"
+    svg = graph.pipe(encoding="utf-8")
+    assert "<svg" in svg and "data &#45;20.0000" in svg

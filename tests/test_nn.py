@@ -1,0 +1,156 @@
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+
+from micrograd import Value
+from micrograd.nn import MLP, Layer, Neuron
+
+
+def test_official_model_has_337_parameters() -> None:
+    model = MLP(2, [16, 16, 1], seed=1337)
+    assert model.parameter_count() == 337
+    assert [layer.parameter_count() for layer in model.layers] == [48, 272, 17]
+    assert repr(model) == "MLP(2 → 16 ReLU → 16 ReLU → 1 linear, 337 parameters)"
+
+
+def test_weights_match_micrograds_draw_order_and_biases_are_zero() -> None:
+    model = MLP(2, [3, 1], seed=7)
+    rng = random.Random(7)
+    expected = []
+    for nin, nout in ((2, 3), (3, 1)):
+        for _ in range(nout):
+            expected += [rng.uniform(-1, 1) for _ in range(nin)] + [0.0]
+    assert [p.data for p in model.parameters()] == expected
+    assert all(-1 <= p.data < 1 for p in model.parameters())
+
+
+def test_same_seed_same_model_and_stable_order() -> None:
+    a, b = MLP(2, [4, 1], seed=3), MLP(2, [4, 1], seed=3)
+    assert [p.data for p in a.parameters()] == [p.data for p in b.parameters()]
+    assert a.parameters() == a.parameters()  # same nodes, same order
+    c = MLP(2, [4, 1], seed=4)
+    assert [p.data for p in a.parameters()] != [p.data for p in c.parameters()]
+
+
+def test_hidden_layers_relu_last_linear() -> None:
+    model = MLP(2, [4, 4, 1], seed=0)
+    assert [layer.nonlin for layer in model.layers] == [True, True, False]
+    out = model([0.5, -0.5])
+    assert isinstance(out, Value) and out.op == "linear"
+    multi = MLP(2, [3], seed=0)([1.0, 2.0])
+    assert isinstance(multi, list) and len(multi) == 3
+
+
+def test_neuron_and_layer_forward() -> None:
+    n = Neuron(2, seed=1)
+    w0, w1 = (w.data for w in n.weights)
+    out = n([2.0, Value(3.0)])
+    assert out.data == pytest.approx(max(0.0, 2 * w0 + 3 * w1))
+    linear = Neuron(2, nonlin=False, seed=1)
+    assert linear([2.0, 3.0]).data == pytest.approx(2 * w0 + 3 * w1)
+    layer = Layer(2, 3, seed=1)
+    assert len(layer([1.0, 1.0])) == 3  # type: ignore[arg-type]
+    assert Layer(2, 1, seed=1)([1.0, 1.0]).op == "relu"  # type: ignore[union-attr]
+    assert repr(layer) == "Layer(2 → 3 ReLU)" and repr(n) == "Neuron(2 inputs, ReLU)"
+
+
+def test_wrong_input_length_names_both_lengths() -> None:
+    with pytest.raises(ValueError, match="expected an input of length 2, got length 3"):
+        MLP(2, [1], seed=0)([1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match="length 2, got length 1"):
+        Neuron(2)([1.0])
+    with pytest.raises(TypeError, match="sequence of numbers"):
+        MLP(2, [1])("ab")
+    with pytest.raises(TypeError, match="int or a float"):
+        MLP(2, [1])(["a", 1.0])
+
+
+@pytest.mark.parametrize(
+    ("factory", "error", "message"),
+    [
+        (lambda: MLP(0, [1]), ValueError, "nin must be at least 1"),
+        (lambda: MLP(2, []), ValueError, "at least one layer width"),
+        (lambda: MLP(2, [16, 0, 1]), ValueError, r"nouts\[1\].*at least 1"),
+        (lambda: MLP(2, 16), TypeError, "sequence of layer widths"),
+        (lambda: MLP(2, [1.5]), TypeError, "must be an int"),
+        (lambda: Layer(2, 0), ValueError, "nout must be at least 1"),
+        (lambda: Neuron(0), ValueError, "nin must be at least 1"),
+        (lambda: Neuron(True), TypeError, "nin must be an int"),
+        (lambda: MLP(2, [1], seed="x"), TypeError, "seed must be an int"),
+    ],
+)
+def test_invalid_sizes(factory: object, error: type[Exception], message: str) -> None:
+    with pytest.raises(error, match=message):
+        factory()  # type: ignore[operator]
+
+
+def test_apply_gradients_returns_a_new_model() -> None:
+    model = MLP(2, [3, 1], seed=5)
+    before = [p.data for p in model.parameters()]
+    out = model([1.0, -1.0])
+    assert isinstance(out, Value)
+    grads = (out * out).backward()
+    new = model.apply_gradients(grads, 0.1)
+    assert [p.data for p in model.parameters()] == before
+    expected = [p.data - 0.1 * grads.get(p, 0.0) for p in model.parameters()]
+    assert [p.data for p in new.parameters()] == expected
+    assert new is not model and type(new) is MLP
+    with pytest.raises(TypeError, match="Gradients from backward"):
+        model.apply_gradients({}, 0.1)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="learning_rate"):
+        model.apply_gradients(grads, "fast")  # type: ignore[arg-type]
+
+
+def test_with_parameters() -> None:
+    model = MLP(2, [2, 1], seed=0)
+    values = [float(i) for i in range(model.parameter_count())]
+    new = model.with_parameters(values)
+    assert [p.data for p in new.parameters()] == values
+    assert new.nouts == model.nouts
+    with pytest.raises(ValueError, match="needs exactly 9 parameter values, got 2"):
+        model.with_parameters([1.0, 2.0])
+    with pytest.raises(TypeError):
+        model.with_parameters(["a"] * 9)  # type: ignore[list-item]
+    n = Neuron(3, nonlin=False, seed=0).with_parameters([1.0, 2.0, 3.0, 4.0])
+    assert n([1.0, 1.0, 1.0]).data == 10.0
+
+
+def test_models_are_immutable() -> None:
+    model = MLP(2, [2, 1], seed=0)
+    with pytest.raises(AttributeError, match="immutable"):
+        model.layers = ()  # type: ignore[misc]
+    with pytest.raises(AttributeError, match="immutable"):
+        model.extra = 1  # type: ignore[attr-defined]
+    with pytest.raises(AttributeError):
+        model.layers[0].neurons[0].bias.data = 5.0  # type: ignore[misc]
+    with pytest.raises(AttributeError, match="immutable"):
+        del model.layers[0]._neurons
+
+
+def test_dict_round_trip_is_exact_and_json_safe() -> None:
+    model = MLP(2, [16, 16, 1], seed=1337)
+    data = json.loads(json.dumps(model.to_dict()))
+    again = MLP.from_dict(data)
+    assert [p.data for p in again.parameters()] == [p.data for p in model.parameters()]
+    assert repr(again) == repr(model)
+    assert again([0.3, -0.2]).data == model([0.3, -0.2]).data  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"format": "other"}, "made by MLP.to_dict"),
+        ({"format": "micrograd.MLP", "version": 2}, "unsupported MLP format version 2"),
+        ({"format": "micrograd.MLP", "version": 1, "nin": 2}, "missing"),
+        (
+            {"format": "micrograd.MLP", "version": 1, "nin": 2, "nouts": [1], "parameters": [1.0]},
+            "needs exactly 3",
+        ),
+    ],
+)
+def test_from_dict_rejects_bad_data(data: dict[str, object], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        MLP.from_dict(data)

@@ -1,0 +1,54 @@
+"""Our demo loop against Karpathy's micrograd, step by step."""
+
+from __future__ import annotations
+
+import pytest
+
+from micrograd.datasets import moons
+from micrograd.nn import MLP
+from micrograd.trainer import train
+from tests.conftest import skip_unless_available
+from tests.reference import reference_path, run_reference_demo
+
+
+@pytest.fixture(scope="module")
+def parity() -> dict[str, object]:
+    skip_unless_available(
+        reference_path() is not None,
+        "the original micrograd is not installed; run `nox -s tests`",
+    )
+    dataset = moons(30, noise=0.1, seed=1337)
+    steps = 12
+    reference = run_reference_demo(
+        {
+            "xs": [list(x) for x in dataset.xs],
+            "ys": list(dataset.ys),
+            "nin": 2,
+            "nouts": [16, 16, 1],
+            "seed": 1337,
+            "steps": steps,
+        }
+    )
+    ours = train(MLP(2, [16, 16, 1], seed=1337), dataset, steps=steps)
+    return {"reference": reference, "ours": ours}
+
+
+def test_same_seed_gives_micrograds_weights(parity: dict[str, object]) -> None:
+    reference = parity["reference"]
+    ours = parity["ours"]
+    assert [p.data for p in ours.initial_model.parameters()] == reference["seeded_parameters"]  # type: ignore[attr-defined, index]
+
+
+def test_loss_and_accuracy_match_micrograd_at_every_step(parity: dict[str, object]) -> None:
+    reference = parity["reference"]["history"]  # type: ignore[index]
+    ours = parity["ours"].history  # type: ignore[attr-defined]
+    assert len(ours) == len(reference)
+    for mine, theirs in zip(ours, reference, strict=True):
+        assert mine.loss == pytest.approx(theirs["loss"], rel=1e-12, abs=1e-15)
+        assert mine.accuracy == theirs["accuracy"]
+
+
+def test_final_parameters_match_micrograd(parity: dict[str, object]) -> None:
+    theirs = parity["reference"]["final_parameters"]  # type: ignore[index]
+    mine = [p.data for p in parity["ours"].final_model.parameters()]  # type: ignore[attr-defined]
+    assert mine == pytest.approx(theirs, rel=1e-9, abs=1e-12)

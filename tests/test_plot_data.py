@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import pytest
+
+from micrograd.datasets import Dataset, moons
+from micrograd.nn import MLP
+from micrograd.plot_data import (
+    accuracy_history,
+    dataset_points,
+    decision_boundary,
+    grid_axes,
+    loss_history,
+    training_history,
+)
+from micrograd.trainer import train
+
+
+def test_rows_from_a_run() -> None:
+    dataset = moons(20, noise=0.1, seed=0)
+    run = train(MLP(2, [4, 1], seed=0), dataset, steps=3, learning_rate=0.1)
+    history = training_history(run)
+    assert list(history[0]) == ["step", "loss", "data_loss", "reg_loss", "accuracy", "learning_rate"]
+    losses = loss_history(run)
+    assert len(losses) == 9
+    assert [r["metric"] for r in losses[:3]] == ["total", "data", "regularization"]
+    assert losses[1]["value"] == run.history[0].data_loss
+    accuracy = accuracy_history(run)
+    assert accuracy[0] == {"step": 0, "value": run.history[0].accuracy * 100}
+    assert dataset_points(dataset) == dataset.points
+
+
+def test_decision_boundary_grid_matches_numpy_arange_and_the_model() -> None:
+    dataset = Dataset.from_points([(0, 0), (1, 0.5)], [-1, 1])
+    xs, ys = grid_axes(dataset, h=0.5, padding=1.0)
+    assert xs == [-1.0, -0.5, 0.0, 0.5, 1.0, 1.5]  # numpy.arange(-1, 2, 0.5)
+    assert ys == [-1.0, -0.5, 0.0, 0.5, 1.0]  # numpy.arange(-1, 1.5, 0.5)
+    model = MLP(2, [3, 1], seed=2)
+    rows = decision_boundary(model, dataset, h=0.5)
+    assert len(rows) == 30
+    assert (rows[1]["x"], rows[1]["y"]) == (-0.5, -1.0)  # x varies fastest
+    for row in rows:
+        score = model((row["x"], row["y"])).data  # type: ignore[union-attr]
+        assert row["score"] == score
+        assert row["predicted"] == (1.0 if score > 0 else -1.0)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"h": 0}, ValueError, "h must be a finite number > 0"),
+        ({"h": -0.1}, ValueError, "h must be a finite number > 0"),
+        ({"h": float("nan")}, ValueError, "h must be"),
+        ({"h": "0.1"}, TypeError, "h must be a number"),
+        ({"h": 0.001}, ValueError, "more than the 1,000,000 allowed; use a larger h"),
+        ({"padding": -1.0}, ValueError, "padding must be a finite number >= 0"),
+    ],
+)
+def test_decision_boundary_rejects_bad_grids(kwargs: dict[str, object], error: type[Exception], message: str) -> None:
+    with pytest.raises(error, match=message):
+        decision_boundary(MLP(2, [1], seed=0), moons(10), **kwargs)  # type: ignore[arg-type]
+
+
+def test_decision_boundary_needs_one_output() -> None:
+    with pytest.raises(ValueError, match="one output"):
+        decision_boundary(MLP(2, [2], seed=0), moons(10), h=1.0)
