@@ -36,7 +36,7 @@ from micrograd.plot_data import decision_boundary
 from micrograd.trainer import train
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tests.reference import reference_path, run_reference_demo  # noqa: E402
+from tests.reference import reference_path, run_reference_demo
 
 TARGETS = {"demo_100_steps": 2.0, "decision_boundary": 0.05, "chain_backward": 5.0}
 

@@ -37,7 +37,7 @@ def _check_point(i: int, point: object) -> Point:
 def _check_label(i: int, label: object) -> float:
     if not _is_real(label) or label not in (-1, 1):
         raise ValueError(f"ys[{i}] must be -1 or 1, got {label!r}")
-    return float(label)  # type: ignore[arg-type]
+    return float(label)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +57,7 @@ class Dataset:
     Raises:
         ValueError: If ``xs`` and ``ys`` differ in length, are empty, a point is
             not a finite ``(x, y)`` pair or a label is not -1 or 1.
+
     """
 
     xs: tuple[Point, ...]
@@ -88,14 +89,17 @@ class Dataset:
     @property
     def points(self) -> list[dict[str, float]]:
         """One fresh row ``{"x", "y", "label"}`` per point, handy for tables and plots."""
-        return [{"x": x, "y": y, "label": label} for (x, y), label in zip(self.xs, self.ys)]
+        return [
+            {"x": x, "y": y, "label": label}
+            for (x, y), label in zip(self.xs, self.ys, strict=False)
+        ]
 
     def __len__(self) -> int:
         return len(self.xs)
 
     def __iter__(self) -> Iterator[tuple[Point, float]]:
         """Iterate over ``((x, y), label)`` pairs."""
-        return iter(zip(self.xs, self.ys))
+        return iter(zip(self.xs, self.ys, strict=False))
 
     def __repr__(self) -> str:
         name = self.metadata.get("name", "dataset")
@@ -113,9 +117,10 @@ def _check_n_samples(n_samples: object) -> int:
 def _check_non_negative(name: str, value: object) -> float:
     if not _is_real(value):
         raise TypeError(f"{name} must be a number, got {type(value).__name__}: {value!r}")
-    if not math.isfinite(value) or value < 0:  # type: ignore[arg-type]
+    number = float(value)  # type: ignore[arg-type]
+    if not math.isfinite(number) or number < 0:
         raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
-    return float(value)  # type: ignore[arg-type]
+    return number
 
 
 def _rng(seed: object) -> random.Random:
@@ -149,6 +154,7 @@ def moons(n_samples: int = 100, noise: float = 0.0, seed: int | None = None) -> 
     Raises:
         TypeError: If ``n_samples`` is not an int or ``seed`` not an int/None.
         ValueError: If ``n_samples < 2`` or ``noise`` is negative or not finite.
+
     """
     n = _check_n_samples(n_samples)
     sigma = _check_non_negative("noise", noise)
@@ -158,7 +164,9 @@ def moons(n_samples: int = 100, noise: float = 0.0, seed: int | None = None) -> 
     inner = [(1.0 - math.cos(t), 0.5 - math.sin(t)) for t in _spaced(n - n_outer, math.pi)]
     xs = _jitter(outer + inner, sigma, rng)
     ys = [-1.0] * n_outer + [1.0] * (n - n_outer)
-    return Dataset(xs, ys, {"name": "moons", "n_samples": n, "noise": sigma, "seed": seed})
+    return Dataset(
+        tuple(xs), tuple(ys), {"name": "moons", "n_samples": n, "noise": sigma, "seed": seed}
+    )
 
 
 def spiral(
@@ -175,6 +183,7 @@ def spiral(
         TypeError: If an argument has the wrong type.
         ValueError: If ``n_samples < 2``, ``noise`` is negative or not finite, or
             ``turns`` is not a finite number > 0.
+
     """
     n = _check_n_samples(n_samples)
     sigma = _check_non_negative("noise", noise)
@@ -192,7 +201,7 @@ def spiral(
             ys.append(label)
     xs = _jitter(points, sigma, rng)
     metadata = {"name": "spiral", "n_samples": n, "noise": sigma, "seed": seed, "turns": sweep}
-    return Dataset(xs, ys, metadata)
+    return Dataset(tuple(xs), tuple(ys), metadata)
 
 
 BLOB_CENTERS: tuple[Point, Point] = ((-1.0, -1.0), (1.0, 1.0))
@@ -208,6 +217,7 @@ def blobs(n_samples: int = 100, noise: float = 0.5, seed: int | None = None) -> 
     Raises:
         TypeError: If an argument has the wrong type.
         ValueError: If ``n_samples < 2`` or ``noise`` is negative or not finite.
+
     """
     n = _check_n_samples(n_samples)
     sigma = _check_non_negative("noise", noise)
@@ -223,4 +233,4 @@ def blobs(n_samples: int = 100, noise: float = 0.5, seed: int | None = None) -> 
         "seed": seed,
         "centers": BLOB_CENTERS,
     }
-    return Dataset(xs, ys, metadata)
+    return Dataset(tuple(xs), tuple(ys), metadata)

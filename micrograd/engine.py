@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from operator import mul
-from typing import TypeVar, overload
+from typing import TypeGuard, TypeVar, overload
 
 __all__ = ["Gradients", "Number", "Value", "topological_order"]
 
@@ -26,7 +26,7 @@ _T = TypeVar("_T")
 def _check_number(value: object, what: str) -> float:
     """Return ``value`` as a float, or raise ``TypeError`` if it is not an int/float."""
     if _is_number(value):
-        return float(value)  # type: ignore[arg-type]
+        return float(value)
     raise TypeError(f"{what} must be an int or a float, got {type(value).__name__}: {value!r}")
 
 
@@ -47,6 +47,7 @@ class Value:
         10.0
         >>> y.backward()[x]
         6.0
+
     """
 
     __slots__ = ("__weakref__", "_children", "_data", "_label", "_local_grads", "_op")
@@ -116,22 +117,22 @@ class Value:
     # -- arithmetic ----------------------------------------------------------------
 
     def __add__(self, other: Value | Number) -> Value:
-        if type(other) is not Value:
-            if not _is_number(other):
-                return NotImplemented
-            return _node(self._data + other, (self,), (1.0,), "+")  # type: ignore[operator]
-        return _node(self._data + other._data, (self, other), (1.0, 1.0), "+")
+        if isinstance(other, Value):
+            return _node(self._data + other._data, (self, other), (1.0, 1.0), "+")
+        if _is_number(other):
+            return _node(self._data + other, (self,), (1.0,), "+")
+        return NotImplemented
 
     def __radd__(self, other: Number) -> Value:
         return self.__add__(other)
 
     def __mul__(self, other: Value | Number) -> Value:
-        if type(other) is not Value:
-            if not _is_number(other):
-                return NotImplemented
-            other = float(other)  # type: ignore[arg-type]
-            return _node(self._data * other, (self,), (other,), "*")
-        return _node(self._data * other._data, (self, other), (other._data, self._data), "*")
+        if isinstance(other, Value):
+            return _node(self._data * other._data, (self, other), (other._data, self._data), "*")
+        if _is_number(other):
+            k = float(other)
+            return _node(self._data * k, (self,), (k,), "*")
+        return NotImplemented
 
     def __rmul__(self, other: Number) -> Value:
         return self.__mul__(other)
@@ -158,11 +159,11 @@ class Value:
         return _node(-self._data, (self,), (-1.0,), "neg")
 
     def __sub__(self, other: Value | Number) -> Value:
-        if type(other) is not Value:
-            if not _is_number(other):
-                return NotImplemented
-            return _node(self._data - other, (self,), (1.0,), "-")  # type: ignore[operator]
-        return _node(self._data - other._data, (self, other), (1.0, -1.0), "-")
+        if isinstance(other, Value):
+            return _node(self._data - other._data, (self, other), (1.0, -1.0), "-")
+        if _is_number(other):
+            return _node(self._data - other, (self,), (1.0,), "-")
+        return NotImplemented
 
     def __rsub__(self, other: Number) -> Value:
         if not _is_number(other):
@@ -170,25 +171,25 @@ class Value:
         return _node(other - self._data, (self,), (-1.0,), "-")
 
     def __truediv__(self, other: Value | Number) -> Value:
-        if type(other) is not Value:
-            if not _is_number(other):
-                return NotImplemented
+        if isinstance(other, Value):
+            if other._data == 0.0:
+                raise ZeroDivisionError(f"cannot divide {self!r} by {other!r}, whose data is zero")
+            inverse = 1.0 / other._data
+            quotient = self._data * inverse
+            return _node(quotient, (self, other), (inverse, -quotient * inverse), "/")
+        if _is_number(other):
             if other == 0:
                 raise ZeroDivisionError(f"cannot divide {self!r} by zero")
-            inverse = 1.0 / other  # type: ignore[operator]
+            inverse = 1.0 / other
             return _node(self._data * inverse, (self,), (inverse,), "/")
-        if other._data == 0.0:
-            raise ZeroDivisionError(f"cannot divide {self!r} by {other!r}, whose data is zero")
-        inverse = 1.0 / other._data
-        quotient = self._data * inverse
-        return _node(quotient, (self, other), (inverse, -quotient * inverse), "/")
+        return NotImplemented
 
     def __rtruediv__(self, other: Number) -> Value:
         if not _is_number(other):
             return NotImplemented
         if self._data == 0.0:
             raise ZeroDivisionError(f"cannot divide {other!r} by {self!r}, whose data is zero")
-        quotient = other / self._data  # type: ignore[operator]
+        quotient = other / self._data
         return _node(quotient, (self,), (-quotient / self._data,), "/")
 
     # -- nonlinearities ------------------------------------------------------------
@@ -201,15 +202,16 @@ class Value:
         return _node(0.0, (self,), (0.0,), "relu")
 
     def tanh(self) -> Value:
-        """``tanh(x)``; its derivative is ``1 - tanh(x)**2``."""
+        """Hyperbolic tangent ``t``; its derivative is ``1 - t**2``."""
         t = math.tanh(self._data)
         return _node(t, (self,), (1.0 - t * t,), "tanh")
 
     def exp(self) -> Value:
-        """``e**x``; its derivative is ``e**x``.
+        """Exponential, ``e**x``; its derivative is ``e**x`` too.
 
         Raises:
             OverflowError: If ``e**x`` does not fit in a float (``x`` above about 709.78).
+
         """
         try:
             e = math.exp(self._data)
@@ -224,6 +226,7 @@ class Value:
 
         Raises:
             ValueError: If the input is not positive.
+
         """
         x = self._data
         if not x > 0.0:
@@ -241,6 +244,7 @@ class Value:
 
         Raises:
             TypeError: If a term is neither a ``Value`` nor an int/float.
+
         """
         children: list[Value] = []
         total = 0.0
@@ -265,6 +269,7 @@ class Value:
         Raises:
             ValueError: If ``weights`` and ``inputs`` differ in length.
             TypeError: If a weight is not a ``Value`` or an input is not a number/``Value``.
+
         """
         if len(weights) != len(inputs):
             raise ValueError(
@@ -298,6 +303,7 @@ class Value:
             A new read-only :class:`Gradients` mapping ``node -> d self / d node``,
             with ``self`` itself at ``1.0``. Nothing is stored on any node, so
             calling this twice gives two equal, independent tables.
+
         """
         order = topological_order(self)
         grads = dict.fromkeys(order, 0.0)
@@ -305,7 +311,7 @@ class Value:
         for node in reversed(order):
             g = grads[node]
             if g:  # a zero gradient adds nothing below it: skip its edges
-                for child, local in zip(node._children, node._local_grads):
+                for child, local in zip(node._children, node._local_grads, strict=False):
                     grads[child] += g * local
         return Gradients(grads)
 
@@ -314,7 +320,7 @@ _set = object.__setattr__
 _new = object.__new__
 
 
-def _is_number(value: object) -> bool:
+def _is_number(value: object) -> TypeGuard[int | float]:
     """True for ints and floats (and their subclasses), False for bools and the rest."""
     return isinstance(value, int | float) and not isinstance(value, bool)
 
@@ -345,6 +351,7 @@ def lift(value: Value | Number) -> Value:
 
     Raises:
         TypeError: If ``value`` is neither a ``Value`` nor an int/float.
+
     """
     if type(value) is Value:
         return value
@@ -407,6 +414,7 @@ class Gradients(Mapping[Value, float]):
     Raises:
         KeyError: On ``grads[x]`` when ``x`` is not part of the graph.
         TypeError: On any attempt to assign or delete an entry.
+
     """
 
     __slots__ = ("_table",)

@@ -73,9 +73,7 @@ def _escape_string(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
 
 
-def _statements(
-    root: Value, grads: Gradients | None, rankdir: str, max_nodes: int
-) -> list[str]:
+def _statements(root: Value, grads: Gradients | None, rankdir: str, max_nodes: int) -> list[str]:
     """The node and edge statements shared by :func:`to_dot` and :func:`draw`."""
     if rankdir not in ("LR", "RL", "TB", "BT"):
         raise ValueError(f"rankdir must be one of LR, RL, TB, BT, got {rankdir!r}")
@@ -126,6 +124,7 @@ def to_dot(
     Raises:
         ValueError: If the graph has more than ``max_nodes`` nodes or ``rankdir``
             is not one of the four directions.
+
     """
     body = _statements(root, grads, rankdir, max_nodes)
     return "\n".join(["digraph micrograd {", f"  rankdir={rankdir};", *body, "}"]) + "\n"
@@ -145,6 +144,7 @@ def draw(
     Raises:
         ImportError: If the ``graphviz`` Python package is missing (install the
             ``graph`` extra: ``pip install "micrograd-book[graph]"``).
+
     """
     try:
         import graphviz  # noqa: PLC0415 - optional dependency

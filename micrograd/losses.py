@@ -21,6 +21,7 @@ class LossResult:
         data_loss: The mean hinge loss over the points.
         reg_loss: ``alpha`` times the sum of the squared parameters.
         accuracy: The fraction of points on the right side of the boundary (0 to 1).
+
     """
 
     total_loss: Value
@@ -51,6 +52,7 @@ def max_margin(
     Raises:
         ValueError: If ``xs`` and ``ys`` differ in length or are empty, ``alpha``
             is negative or not finite, or the model has more than one output.
+
     """
     if len(xs) != len(ys):
         raise ValueError(f"xs and ys must have the same length, got {len(xs)} and {len(ys)}")
@@ -66,9 +68,7 @@ def max_margin(
     for x, y in zip(xs, ys, strict=True):
         score = model(x)
         if not isinstance(score, Value):
-            raise ValueError(
-                f"max_margin needs a model with one output, got {len(score)} outputs"
-            )
+            raise ValueError(f"max_margin needs a model with one output, got {len(score)} outputs")
         margins.append((1 + -y * score).relu())
         correct += (y > 0) == (score.data > 0)
     data_loss = Value.sum(margins) * (1.0 / len(margins))

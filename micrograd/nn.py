@@ -78,10 +78,13 @@ class Module(ABC):
         Raises:
             ValueError: If ``values`` does not hold exactly :meth:`parameter_count` numbers.
             TypeError: If an entry is not an int or a float.
+
         """
         needed = self.parameter_count()
         if len(values) != needed:
-            raise ValueError(f"this model needs exactly {needed} parameter values, got {len(values)}")
+            raise ValueError(
+                f"this model needs exactly {needed} parameter values, got {len(values)}"
+            )
         floats = [Value(v).data for v in values]
         return self._rebuild(iter(floats))
 
@@ -92,7 +95,9 @@ class Module(ABC):
         parameter the loss does not depend on keeps its value. ``self`` is unchanged.
         """
         if not isinstance(grads, Gradients):
-            raise TypeError(f"grads must be the Gradients from backward(), got {type(grads).__name__}")
+            raise TypeError(
+                f"grads must be the Gradients from backward(), got {type(grads).__name__}"
+            )
         lr = _check_learning_rate(learning_rate)
         get = grads.get
         return self._rebuild(p.data - lr * get(p, 0.0) for p in self.parameters())
@@ -120,6 +125,7 @@ class Neuron(Module):
 
     The weighted sum is one fused ``"linear"`` node with an edge per weight, per
     input and for the bias.
+
     """
 
     __slots__ = ("_b", "_nonlin", "_w", "_w_data")
@@ -175,10 +181,11 @@ class Neuron(Module):
         return act.relu() if self._nonlin else act
 
     def __call__(self, x: Sequence[Value | Number]) -> Value:
-        """The neuron's output for one input vector ``x`` (numbers or ``Value``\\ s).
+        r"""The neuron's output for one input vector ``x`` (numbers or ``Value``\\ s).
 
         Raises:
             ValueError: If ``len(x)`` is not :attr:`nin`.
+
         """
         nodes = _input_nodes(x, self.nin)
         return self._forward(nodes, tuple(v.data for v in nodes))
@@ -204,6 +211,7 @@ class Layer(Module):
         nout: Number of neurons (at least 1).
         nonlin: Apply ReLU in every neuron.
         seed: Seed for the weights.
+
     """
 
     __slots__ = ("_neurons",)
@@ -247,14 +255,15 @@ class Layer(Module):
         return self._neurons[0].nonlin
 
     def _forward(self, x: tuple[Value, ...]) -> tuple[Value, ...]:
-        x_data = tuple([v._data for v in x])  # noqa: SLF001 - read once for all neurons
-        return tuple([n._forward(x, x_data) for n in self._neurons])  # noqa: SLF001
+        x_data = tuple([v._data for v in x])
+        return tuple([n._forward(x, x_data) for n in self._neurons])
 
     def __call__(self, x: Sequence[Value | Number]) -> Value | list[Value]:
         """The layer's outputs: a single ``Value`` if ``nout == 1``, else a list.
 
         Raises:
             ValueError: If ``len(x)`` is not :attr:`nin`.
+
         """
         out = self._forward(_input_nodes(x, self.nin))
         return out[0] if len(out) == 1 else list(out)
@@ -264,7 +273,7 @@ class Layer(Module):
         return [p for n in self._neurons for p in n.parameters()]
 
     def _rebuild(self, values: Iterator[float]) -> Layer:
-        return Layer._make([n._rebuild(values) for n in self._neurons])  # noqa: SLF001
+        return Layer._make([n._rebuild(values) for n in self._neurons])
 
     def __repr__(self) -> str:
         kind = "ReLU" if self.nonlin else "linear"
@@ -288,6 +297,7 @@ class MLP(Module):
         >>> model = MLP(2, [16, 16, 1], seed=1337)
         >>> model
         MLP(2 → 16 ReLU → 16 ReLU → 1 linear, 337 parameters)
+
     """
 
     __slots__ = ("_layers",)
@@ -337,10 +347,11 @@ class MLP(Module):
 
         Raises:
             ValueError: If ``len(x)`` is not :attr:`nin`.
+
         """
         out = _input_nodes(x, self.nin)
         for layer in self._layers:
-            out = layer._forward(out)  # noqa: SLF001
+            out = layer._forward(out)
         return out[0] if len(out) == 1 else list(out)
 
     def parameters(self) -> list[Value]:
@@ -348,7 +359,7 @@ class MLP(Module):
         return [p for layer in self._layers for p in layer.parameters()]
 
     def _rebuild(self, values: Iterator[float]) -> MLP:
-        return MLP._make([layer._rebuild(values) for layer in self._layers])  # noqa: SLF001
+        return MLP._make([layer._rebuild(values) for layer in self._layers])
 
     def to_dict(self) -> dict[str, Any]:
         """The architecture and every parameter as plain JSON-serialisable data.
@@ -370,6 +381,7 @@ class MLP(Module):
         Raises:
             ValueError: If ``data`` is not in the :meth:`to_dict` format or the
                 parameter list does not fit the architecture.
+
         """
         if not isinstance(data, Mapping) or data.get("format") != "micrograd.MLP":
             raise ValueError("expected a mapping made by MLP.to_dict() (format 'micrograd.MLP')")

@@ -79,6 +79,7 @@ def grid_axes(
     Raises:
         ValueError: If ``h <= 0``, ``padding < 0`` or the grid would exceed
             :data:`MAX_GRID_POINTS` points.
+
     """
     step = _check_positive("h", h, allow_zero=False)
     pad = _check_positive("padding", padding, allow_zero=True)
@@ -107,6 +108,7 @@ def decision_boundary(
 
     Raises:
         ValueError: If ``h <= 0`` or the grid is too large (use a larger ``h``).
+
     """
     xs, ys = grid_axes(dataset, h, padding)
     rows = []

@@ -117,6 +117,7 @@ def plot_loss_comparison(
 
     Raises:
         ValueError: If ``metric`` is not ``"total"``, ``"data"`` or ``"regularization"``.
+
     """
     if metric not in plot_data.LOSS_METRICS:
         raise ValueError(f"metric must be one of {sorted(plot_data.LOSS_METRICS)}, got {metric!r}")
@@ -142,7 +143,9 @@ def plot_decision_boundary(
     fig, ax = _figure_for(ax, (5.2, 4.4))
     xs, ys = plot_data.grid_axes(dataset, h, padding)
     rows = plot_data.decision_boundary(model, dataset, h, padding)
-    predicted = [[rows[j * len(xs) + i]["predicted"] for i in range(len(xs))] for j in range(len(ys))]
+    predicted = [
+        [rows[j * len(xs) + i]["predicted"] for i in range(len(xs))] for j in range(len(ys))
+    ]
     regions = ListedColormap([CLASS_COLORS[-1.0], CLASS_COLORS[1.0]])
     ax.contourf(xs, ys, predicted, levels=[-2, 0, 2], cmap=regions, alpha=0.3)
     _scatter(ax, plot_data.dataset_points(dataset), outline=True)

@@ -14,7 +14,7 @@ import random
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from micrograd.datasets import Dataset
 from micrograd.losses import max_margin
@@ -51,6 +51,7 @@ class TrainingRecord:
         reg_loss: The L2 regularization term.
         accuracy: The fraction of (batch) points classified correctly, 0 to 1.
         learning_rate: The learning rate this step's update used.
+
     """
 
     step: int
@@ -71,6 +72,7 @@ class TrainingRun(Generic[M]):
         final_model: The model after the last update.
         final_loss: The total loss of ``final_model`` on the whole dataset.
         final_accuracy: The accuracy of ``final_model`` on the whole dataset (0 to 1).
+
     """
 
     initial_model: M
@@ -87,9 +89,10 @@ class TrainingDiverged(ArithmeticError):
         step: The step at which the loss was first not finite.
         run: The partial :class:`TrainingRun`: history up to and including that
             step, and as ``final_model`` the model that produced the bad loss.
+
     """
 
-    def __init__(self, step: int, loss: float, run: TrainingRun[Module]) -> None:
+    def __init__(self, step: int, loss: float, run: TrainingRun[Any]) -> None:
         super().__init__(
             f"training diverged at step {step}: the loss is {loss!r}; try a smaller "
             "learning rate (the partial run is attached as .run)"
@@ -171,6 +174,7 @@ def train(
             between 1 and ``len(dataset)``.
         TrainingDiverged: If the loss becomes infinite or NaN; the partial run
             is attached.
+
     """
     if not isinstance(dataset, Dataset):
         raise TypeError(f"dataset must be a Dataset, got {type(dataset).__name__}")

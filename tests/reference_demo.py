@@ -24,18 +24,20 @@ def main() -> None:
     random.seed(job["seed"])
     model = MLP(job["nin"], job["nouts"])
     seeded_parameters = [p.data for p in model.parameters()]
-    for p, value in zip(model.parameters(), job.get("parameters") or seeded_parameters):
+    for p, value in zip(
+        model.parameters(), job.get("parameters") or seeded_parameters, strict=False
+    ):
         p.data = value
 
     def loss():
         inputs = [list(map(Value, xrow)) for xrow in xs]
         scores = list(map(model, inputs))
-        losses = [(1 + -yi * scorei).relu() for yi, scorei in zip(ys, scores)]
+        losses = [(1 + -yi * scorei).relu() for yi, scorei in zip(ys, scores, strict=False)]
         data_loss = sum(losses) * (1.0 / len(losses))
         alpha = 1e-4
         reg_loss = alpha * sum(p * p for p in model.parameters())
         total_loss = data_loss + reg_loss
-        accuracy = [(yi > 0) == (scorei.data > 0) for yi, scorei in zip(ys, scores)]
+        accuracy = [(yi > 0) == (scorei.data > 0) for yi, scorei in zip(ys, scores, strict=False)]
         return total_loss, sum(accuracy) / len(accuracy)
 
     history = []

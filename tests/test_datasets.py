@@ -22,7 +22,8 @@ def test_moons_geometry_without_noise() -> None:
 
 def test_odd_sample_count_puts_the_extra_point_inside() -> None:
     ds = moons(7)
-    assert ds.ys.count(-1.0) == 3 and ds.ys.count(1.0) == 4
+    assert ds.ys.count(-1.0) == 3
+    assert ds.ys.count(1.0) == 4
 
 
 def test_generators_are_deterministic_for_a_seed() -> None:
@@ -34,7 +35,11 @@ def test_generators_are_deterministic_for_a_seed() -> None:
 
 def test_noise_is_gaussian_with_the_given_spread() -> None:
     clean, noisy = moons(2000), moons(2000, noise=0.1, seed=0)
-    offsets = [n - c for cp, np_ in zip(clean.xs, noisy.xs) for c, n in zip(cp, np_)]
+    offsets = [
+        n - c
+        for cp, np_ in zip(clean.xs, noisy.xs, strict=False)
+        for c, n in zip(cp, np_, strict=False)
+    ]
     mean = sum(offsets) / len(offsets)
     std = math.sqrt(sum((o - mean) ** 2 for o in offsets) / len(offsets))
     assert abs(mean) < 0.01
@@ -47,7 +52,8 @@ def test_spiral_and_blobs_shape() -> None:
     assert max(math.hypot(x, y) for x, y in sp.xs) == pytest.approx(1.0)
     assert sp.ys.count(-1.0) == 20
     bl = blobs(40, noise=0.0)
-    assert set(bl.xs[:20]) == {BLOB_CENTERS[0]} and set(bl.xs[20:]) == {BLOB_CENTERS[1]}
+    assert set(bl.xs[:20]) == {BLOB_CENTERS[0]}
+    assert set(bl.xs[20:]) == {BLOB_CENTERS[1]}
 
 
 def test_metadata_records_arguments() -> None:
@@ -62,7 +68,7 @@ def test_points_rows_are_fresh_copies() -> None:
     assert rows[0] == {"x": 1.0, "y": 0.0, "label": -1.0}
     rows[0]["x"] = 99.0
     assert ds.points[0]["x"] == 1.0
-    assert list(ds)[0] == ((1.0, 0.0), -1.0)
+    assert next(iter(ds)) == ((1.0, 0.0), -1.0)
 
 
 def test_datasets_are_immutable() -> None:
@@ -71,13 +77,16 @@ def test_datasets_are_immutable() -> None:
         ds.xs = ()  # type: ignore[misc]
     with pytest.raises(TypeError):
         ds.metadata["name"] = "x"  # type: ignore[index]
-    assert isinstance(ds.xs, tuple) and isinstance(ds.xs[0], tuple)
+    assert isinstance(ds.xs, tuple)
+    assert isinstance(ds.xs[0], tuple)
 
 
 def test_from_points_validates_and_normalises() -> None:
     ds = Dataset.from_points([[0, 1], (2.5, 3)], [1, -1], name="mine")
-    assert ds.xs == ((0.0, 1.0), (2.5, 3.0)) and ds.ys == (1.0, -1.0)
-    assert ds.metadata["name"] == "mine" and repr(ds) == "Dataset('mine', 2 points)"
+    assert ds.xs == ((0.0, 1.0), (2.5, 3.0))
+    assert ds.ys == (1.0, -1.0)
+    assert ds.metadata["name"] == "mine"
+    assert repr(ds) == "Dataset('mine', 2 points)"
 
 
 @pytest.mark.parametrize(
@@ -113,6 +122,8 @@ def test_from_points_rejects_bad_data(xs: list[object], ys: list[object], messag
         (lambda: blobs(0), ValueError, "at least 2"),
     ],
 )
-def test_generator_arguments_are_checked(call: object, error: type[Exception], message: str) -> None:
+def test_generator_arguments_are_checked(
+    call: object, error: type[Exception], message: str
+) -> None:
     with pytest.raises(error, match=message):
         call()  # type: ignore[operator]

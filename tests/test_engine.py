@@ -55,10 +55,14 @@ def test_unary_ops_match_hand_derivatives_and_finite_differences(
     grad = y.backward()[x]
     assert grad == pytest.approx(derivative(point), abs=1e-12)
     if not name.startswith("relu"):
-        assert grad == pytest.approx(numeric_derivative(lambda t: op(Value(t)).data, point), rel=1e-5, abs=1e-7)
+        assert grad == pytest.approx(
+            numeric_derivative(lambda t: op(Value(t)).data, point), rel=1e-5, abs=1e-7
+        )
 
 
-BINARY_CASES: list[tuple[str, Callable[[Value, Value], Value], Callable[[float, float], tuple[float, float]]]] = [
+BINARY_CASES: list[
+    tuple[str, Callable[[Value, Value], Value], Callable[[float, float], tuple[float, float]]]
+] = [
     ("add", lambda a, b: a + b, lambda a, b: (1.0, 1.0)),
     ("sub", lambda a, b: a - b, lambda a, b: (1.0, -1.0)),
     ("mul", lambda a, b: a * b, lambda a, b: (b, a)),
@@ -67,14 +71,22 @@ BINARY_CASES: list[tuple[str, Callable[[Value, Value], Value], Callable[[float, 
 
 
 @pytest.mark.parametrize(("name", "op", "derivatives"), BINARY_CASES)
-def test_binary_ops(name: str, op: Callable[[Value, Value], Value], derivatives: Callable[[float, float], tuple[float, float]]) -> None:
+def test_binary_ops(
+    name: str,
+    op: Callable[[Value, Value], Value],
+    derivatives: Callable[[float, float], tuple[float, float]],
+) -> None:
     a, b = Value(1.7), Value(-2.3)
     grads = op(a, b).backward()
     da, db = derivatives(1.7, -2.3)
     assert grads[a] == pytest.approx(da)
     assert grads[b] == pytest.approx(db)
-    assert grads[a] == pytest.approx(numeric_derivative(lambda t: op(Value(t), b).data, 1.7), rel=1e-6)
-    assert grads[b] == pytest.approx(numeric_derivative(lambda t: op(a, Value(t)).data, -2.3), rel=1e-6)
+    assert grads[a] == pytest.approx(
+        numeric_derivative(lambda t: op(Value(t), b).data, 1.7), rel=1e-6
+    )
+    assert grads[b] == pytest.approx(
+        numeric_derivative(lambda t: op(a, Value(t)).data, -2.3), rel=1e-6
+    )
 
 
 def test_op_names_and_edges_record_local_derivatives() -> None:
@@ -87,7 +99,8 @@ def test_op_names_and_edges_record_local_derivatives() -> None:
     assert (a + 1).op == "+"
     assert a.relu().op == "relu"
     assert a.op == ""
-    assert a.children == () and a.local_grads == ()
+    assert a.children == ()
+    assert a.local_grads == ()
 
 
 def test_warmup_expression_from_the_seeds() -> None:
@@ -119,8 +132,10 @@ def test_fused_sum_and_linear() -> None:
     assert out.op == "linear"
     assert out.data == pytest.approx(0.5 * 3 - 2 * 4 + 0.25)
     grads = out.backward()
-    assert grads[ws[0]] == 3.0 and grads[ws[1]] == 4.0
-    assert grads[xs[0]] == 0.5 and grads[b] == 1.0
+    assert grads[ws[0]] == 3.0
+    assert grads[ws[1]] == 4.0
+    assert grads[xs[0]] == 0.5
+    assert grads[b] == 1.0
     total = Value.sum([ws[0], 2.0, ws[1]])
     assert total.data == pytest.approx(0.5)
     assert total.children == (ws[0], ws[1])
@@ -128,7 +143,7 @@ def test_fused_sum_and_linear() -> None:
         Value.linear(ws, [1.0])
     with pytest.raises(TypeError, match="weights must be Values"):
         Value.linear([1.0], [1.0])  # type: ignore[list-item]
-    with pytest.raises(TypeError, match="a term of Value.sum"):
+    with pytest.raises(TypeError, match=r"a term of Value\.sum"):
         Value.sum([ws[0], "3"])  # type: ignore[list-item]
 
 
@@ -144,7 +159,8 @@ def test_gradients_is_a_read_only_mapping() -> None:
     x, y = warmup_expression()
     grads = y.backward()
     assert isinstance(grads, Gradients)
-    assert x in grads and len(grads) == len(topological_order(y))
+    assert x in grads
+    assert len(grads) == len(topological_order(y))
     with pytest.raises(TypeError):
         grads[x] = 1.0  # type: ignore[index]
     with pytest.raises(TypeError):
@@ -192,9 +208,9 @@ def test_bad_operands_and_labels() -> None:
 
 
 def test_domain_errors_say_what_is_allowed() -> None:
-    with pytest.raises(ValueError, match="positive inputs, got 0.0"):
+    with pytest.raises(ValueError, match=r"positive inputs, got 0\.0"):
         Value(0.0).log()
-    with pytest.raises(ValueError, match="positive inputs, got -1.0"):
+    with pytest.raises(ValueError, match=r"positive inputs, got -1\.0"):
         Value(-1.0).log()
     with pytest.raises(ValueError, match="negative base"):
         Value(-8.0) ** 0.5
@@ -256,22 +272,23 @@ def expressions(draw: st.DrawFn) -> list[tuple[str, int, int]]:
     return steps
 
 
+OPS: dict[str, Callable[[Value, Value], Value]] = {
+    "tanh": lambda u, v: u.tanh(),
+    "exp": lambda u, v: (u * 0.3).exp(),
+    "square": lambda u, v: u * u * 0.5,
+    "neg": lambda u, v: -u,
+    "scale": lambda u, v: u * 0.7,
+    "shift": lambda u, v: u + 0.5,
+    "add": lambda u, v: u + v,
+    "sub": lambda u, v: u - v,
+    "mul": lambda u, v: u * v,
+}
+
+
 def evaluate(program: list[tuple[str, int, int]], a: Value, b: Value) -> Value:
     values = [a, b]
     for op, i, j in program:
-        u, v = values[i], values[j]
-        result = {
-            "tanh": lambda: u.tanh(),
-            "exp": lambda: (u * 0.3).exp(),
-            "square": lambda: u * u * 0.5,
-            "neg": lambda: -u,
-            "scale": lambda: u * 0.7,
-            "shift": lambda: u + 0.5,
-            "add": lambda: u + v,
-            "sub": lambda: u - v,
-            "mul": lambda: u * v,
-        }[op]()
-        values.append(result)
+        values.append(OPS[op](values[i], values[j]))
     return values[-1]
 
 
@@ -285,9 +302,7 @@ def test_random_expressions_match_finite_differences(
     if not math.isfinite(out.data) or abs(out.data) > 1e6:
         return
     grads = out.backward()
-    for node, point, other in ((a, a0, b0), (b, b0, a0)):
-        if node is a:
-            numeric = numeric_derivative(lambda t: evaluate(program, Value(t), Value(other)).data, point)
-        else:
-            numeric = numeric_derivative(lambda t: evaluate(program, Value(other), Value(t)).data, point)
-        assert grads.get(node, 0.0) == pytest.approx(numeric, rel=1e-4, abs=1e-4)
+    numeric_a = numeric_derivative(lambda t: evaluate(program, Value(t), Value(b0)).data, a0)
+    numeric_b = numeric_derivative(lambda t: evaluate(program, Value(a0), Value(t)).data, b0)
+    assert grads.get(a, 0.0) == pytest.approx(numeric_a, rel=1e-4, abs=1e-4)
+    assert grads.get(b, 0.0) == pytest.approx(numeric_b, rel=1e-4, abs=1e-4)

@@ -39,9 +39,11 @@ def test_hidden_layers_relu_last_linear() -> None:
     model = MLP(2, [4, 4, 1], seed=0)
     assert [layer.nonlin for layer in model.layers] == [True, True, False]
     out = model([0.5, -0.5])
-    assert isinstance(out, Value) and out.op == "linear"
+    assert isinstance(out, Value)
+    assert out.op == "linear"
     multi = MLP(2, [3], seed=0)([1.0, 2.0])
-    assert isinstance(multi, list) and len(multi) == 3
+    assert isinstance(multi, list)
+    assert len(multi) == 3
 
 
 def test_neuron_and_layer_forward() -> None:
@@ -54,7 +56,8 @@ def test_neuron_and_layer_forward() -> None:
     layer = Layer(2, 3, seed=1)
     assert len(layer([1.0, 1.0])) == 3  # type: ignore[arg-type]
     assert Layer(2, 1, seed=1)([1.0, 1.0]).op == "relu"  # type: ignore[union-attr]
-    assert repr(layer) == "Layer(2 → 3 ReLU)" and repr(n) == "Neuron(2 inputs, ReLU)"
+    assert repr(layer) == "Layer(2 → 3 ReLU)"
+    assert repr(n) == "Neuron(2 inputs, ReLU)"
 
 
 def test_wrong_input_length_names_both_lengths() -> None:
@@ -97,7 +100,8 @@ def test_apply_gradients_returns_a_new_model() -> None:
     assert [p.data for p in model.parameters()] == before
     expected = [p.data - 0.1 * grads.get(p, 0.0) for p in model.parameters()]
     assert [p.data for p in new.parameters()] == expected
-    assert new is not model and type(new) is MLP
+    assert new is not model
+    assert type(new) is MLP
     with pytest.raises(TypeError, match="Gradients from backward"):
         model.apply_gradients({}, 0.1)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="learning_rate"):

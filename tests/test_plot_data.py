@@ -19,7 +19,14 @@ def test_rows_from_a_run() -> None:
     dataset = moons(20, noise=0.1, seed=0)
     run = train(MLP(2, [4, 1], seed=0), dataset, steps=3, learning_rate=0.1)
     history = training_history(run)
-    assert list(history[0]) == ["step", "loss", "data_loss", "reg_loss", "accuracy", "learning_rate"]
+    assert list(history[0]) == [
+        "step",
+        "loss",
+        "data_loss",
+        "reg_loss",
+        "accuracy",
+        "learning_rate",
+    ]
     losses = loss_history(run)
     assert len(losses) == 9
     assert [r["metric"] for r in losses[:3]] == ["total", "data", "regularization"]
@@ -55,7 +62,9 @@ def test_decision_boundary_grid_matches_numpy_arange_and_the_model() -> None:
         ({"padding": -1.0}, ValueError, "padding must be a finite number >= 0"),
     ],
 )
-def test_decision_boundary_rejects_bad_grids(kwargs: dict[str, object], error: type[Exception], message: str) -> None:
+def test_decision_boundary_rejects_bad_grids(
+    kwargs: dict[str, object], error: type[Exception], message: str
+) -> None:
     with pytest.raises(error, match=message):
         decision_boundary(MLP(2, [1], seed=0), moons(10), **kwargs)  # type: ignore[arg-type]
 

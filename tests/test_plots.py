@@ -31,7 +31,8 @@ def is_white(color: tuple[float, ...]) -> bool:
 def test_plot_dataset_draws_both_classes_on_white() -> None:
     fig = plot_dataset(moons(20, seed=0))
     (ax,) = fig.axes
-    assert is_white(fig.get_facecolor()) and is_white(ax.get_facecolor())
+    assert is_white(fig.get_facecolor())
+    assert is_white(ax.get_facecolor())
     assert sum(len(c.get_offsets()) for c in ax.collections) == 20
     assert ax.get_title() == "moons"
 
@@ -39,7 +40,8 @@ def test_plot_dataset_draws_both_classes_on_white() -> None:
 def test_plot_into_given_axes() -> None:
     fig, axes = plt.subplots(1, 2)
     returned = plot_dataset(spiral(10), ax=axes[1], title="spiral!")
-    assert returned is fig and axes[1].get_title() == "spiral!"
+    assert returned is fig
+    assert axes[1].get_title() == "spiral!"
 
 
 def test_plot_training_has_three_loss_lines_and_accuracy() -> None:
@@ -53,7 +55,10 @@ def test_plot_training_has_three_loss_lines_and_accuracy() -> None:
 
 def test_plot_loss_comparison() -> None:
     dataset = moons(20, seed=0)
-    runs = {name: train(MLP(2, [4, 1], seed=0), dataset, steps=3, learning_rate=lr) for name, lr in (("a", 0.1), ("b", 0.5))}
+    runs = {
+        name: train(MLP(2, [4, 1], seed=0), dataset, steps=3, learning_rate=lr)
+        for name, lr in (("a", 0.1), ("b", 0.5))
+    }
     fig = plot_loss_comparison(runs, metric="data")
     assert [line.get_label() for line in fig.axes[0].get_lines()] == ["a", "b"]
     with pytest.raises(ValueError, match="metric must be one of"):
@@ -64,5 +69,12 @@ def test_plot_decision_boundary_shows_regions_and_points() -> None:
     dataset = moons(20, seed=0)
     fig = plot_decision_boundary(MLP(2, [4, 1], seed=0), dataset, h=0.5)
     (ax,) = fig.axes
-    assert sum(len(c.get_offsets()) for c in ax.collections if hasattr(c, "get_offsets") and c.get_offsets().shape[0] < 100) >= 20
+    assert (
+        sum(
+            len(c.get_offsets())
+            for c in ax.collections
+            if hasattr(c, "get_offsets") and c.get_offsets().shape[0] < 100
+        )
+        >= 20
+    )
     assert ax.get_title() == "decision boundary"

@@ -89,7 +89,8 @@ def test_log_every_callback_and_zero_steps() -> None:
     assert [r.step for r in run.history] == [0, 3, 6, 9]
     assert list(run.history) == seen
     empty = train(MLP(2, [4, 1], seed=0), dataset, steps=0)
-    assert empty.history == () and empty.final_model is empty.initial_model
+    assert empty.history == ()
+    assert empty.final_model is empty.initial_model
 
 
 def test_minibatches_are_seeded() -> None:
@@ -141,7 +142,9 @@ def test_divergence_raises_with_the_partial_run() -> None:
         ({"alpha": -1.0}, ValueError, "alpha must be"),
     ],
 )
-def test_train_rejects_bad_arguments(kwargs: dict[str, object], error: type[Exception], message: str) -> None:
+def test_train_rejects_bad_arguments(
+    kwargs: dict[str, object], error: type[Exception], message: str
+) -> None:
     with pytest.raises(error, match=message):
         train(MLP(2, [2, 1], seed=0), moons(10, seed=0), **{"steps": 2, **kwargs})  # type: ignore[arg-type]
 
