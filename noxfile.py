@@ -17,7 +17,7 @@ REFERENCE_MICROGRAD = "micrograd==0.1.0"  # Karpathy's original, for parity test
 
 def install_reference_micrograd(session: nox.Session) -> str:
     """Install Karpathy's micrograd into its own folder (it shares our import name)."""
-    target = Path(session.cache_dir) / "reference-micrograd"
+    target = (Path(session.cache_dir) / "reference-micrograd").resolve()
     session.install("--target", str(target), "--no-deps", "--upgrade", REFERENCE_MICROGRAD)
     return str(target)
 

@@ -22,6 +22,7 @@ def run_reference_demo(job: dict[str, Any]) -> dict[str, Any]:
     path = reference_path()
     if path is None:
         raise RuntimeError("MICROGRAD_REFERENCE_PATH is not set; run through nox")
+    path = str(Path(path).resolve())
     env = {**os.environ, "PYTHONPATH": path}
     done = subprocess.run(
         [sys.executable, str(SCRIPT)],
@@ -29,8 +30,10 @@ def run_reference_demo(job: dict[str, Any]) -> dict[str, Any]:
         capture_output=True,
         text=True,
         env=env,
-        check=True,
-        cwd=Path(path),
+        check=False,
+        cwd=path,
     )
+    if done.returncode != 0:
+        raise RuntimeError(f"the reference micrograd run failed:\n{done.stderr}")
     result: dict[str, Any] = json.loads(done.stdout)
     return result
