@@ -36,7 +36,7 @@ from micrograd.plot_data import decision_boundary
 from micrograd.trainer import train
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tests.reference import reference_path, run_reference_demo
+from tests.reference import demo_job, reference_path, run_reference_demo
 
 TARGETS = {"demo_100_steps": 2.0, "decision_boundary": 0.05, "chain_backward": 5.0}
 
@@ -123,16 +123,7 @@ def main() -> None:
     if reference_path() is None or args.reference_steps < 1:
         print("\nreference micrograd not installed (run through `nox -s bench`): no ratio")
         return
-    reference = run_reference_demo(
-        {
-            "xs": [list(p) for p in dataset.xs],
-            "ys": list(dataset.ys),
-            "nin": 2,
-            "nouts": [16, 16, 1],
-            "seed": 1337,
-            "steps": args.reference_steps,
-        }
-    )
+    reference = run_reference_demo(demo_job(dataset, [16, 16, 1], 1337, args.reference_steps))
     per_step = statistics.median(reference["seconds_per_step"])
     demo_per_step, _ = median_seconds(
         lambda: train(model, dataset, steps=10, log_every=10), repeats

@@ -9,12 +9,26 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from micrograd.datasets import Dataset
+
 SCRIPT = Path(__file__).with_name("reference_demo.py")
 
 
 def reference_path() -> str | None:
     """Where nox installed the original micrograd, if it did."""
     return os.environ.get("MICROGRAD_REFERENCE_PATH")
+
+
+def demo_job(dataset: Dataset, nouts: list[int], seed: int, steps: int) -> dict[str, Any]:
+    """The job for :func:`run_reference_demo`: micrograd's loop on ``dataset`` from ``seed``."""
+    return {
+        "xs": [list(point) for point in dataset.xs],
+        "ys": list(dataset.ys),
+        "nin": 2,
+        "nouts": nouts,
+        "seed": seed,
+        "steps": steps,
+    }
 
 
 def run_reference_demo(job: dict[str, Any]) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from micrograd.datasets import moons
 from micrograd.nn import MLP
 from micrograd.trainer import train
 from tests.conftest import skip_unless_available
-from tests.reference import reference_path, run_reference_demo
+from tests.reference import demo_job, reference_path, run_reference_demo
 
 
 @pytest.fixture(scope="module")
@@ -19,16 +19,7 @@ def parity() -> dict[str, object]:
     )
     dataset = moons(30, noise=0.1, seed=1337)
     steps = 12
-    reference = run_reference_demo(
-        {
-            "xs": [list(x) for x in dataset.xs],
-            "ys": list(dataset.ys),
-            "nin": 2,
-            "nouts": [16, 16, 1],
-            "seed": 1337,
-            "steps": steps,
-        }
-    )
+    reference = run_reference_demo(demo_job(dataset, [16, 16, 1], 1337, steps))
     ours = train(MLP(2, [16, 16, 1], seed=1337), dataset, steps=steps)
     return {"reference": reference, "ours": ours}
 
