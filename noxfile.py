@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import nox
@@ -51,6 +52,68 @@ def bench(session: nox.Session) -> None:
     session.install("-e", ".")
     env = {"MICROGRAD_REFERENCE_PATH": install_reference_micrograd(session)}
     session.run("python", "benchmarks/bench.py", *session.posargs, env=env)
+
+
+BOOK = ROOT / "book"
+BOOK_HTML = BOOK / "_build" / "html"
+
+
+def provide_dot(session: nox.Session) -> None:
+    """Make Graphviz's ``dot`` available: the system one, else graphviz-pure from PyPI.
+
+    graphviz-pure is a self-contained port of Graphviz that installs with pip, so
+    the book builds on a machine with only Python. Its command is named
+    ``graphviz-pure``; a ``dot`` link to it goes into the session's ``bin``.
+    """
+    if shutil.which("dot"):
+        return
+    session.install("graphviz-pure")
+    assert session.bin is not None
+    link = Path(session.bin) / "dot"
+    if not link.exists():
+        target = shutil.which("graphviz-pure", path=session.bin)
+        if target is None:
+            session.error("graphviz-pure installed no graphviz-pure command; install Graphviz")
+        link.symlink_to(target)
+    session.log("Graphviz not found on PATH: using graphviz-pure as dot")
+
+
+def install_book(session: nox.Session) -> None:
+    session.install("-e", ".[plot,graph]", *nox.project.dependency_groups(PYPROJECT, "docs"))
+    provide_dot(session)
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Execute every chapter and build the book into book/_build/html (warnings are errors)."""
+    install_book(session)
+    session.run(
+        "sphinx-build",
+        "-n",
+        "-W",
+        "--keep-going",
+        "-b",
+        "html",
+        str(BOOK),
+        str(BOOK_HTML),
+        *session.posargs,
+    )
+
+
+@nox.session(name="docs-live")
+def docs_live(session: nox.Session) -> None:
+    """Rebuild the book on every change and serve it with live reload."""
+    install_book(session)
+    session.install("sphinx-autobuild")
+    session.run(
+        "sphinx-autobuild",
+        "-n",
+        "--watch",
+        "micrograd",
+        str(BOOK),
+        str(BOOK_HTML),
+        *session.posargs,
+    )
 
 
 @nox.session(name="format")

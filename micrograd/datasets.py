@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-__all__ = ["Dataset", "blobs", "moons", "spiral"]
+__all__ = ["BLOB_CENTERS", "Dataset", "blobs", "moons", "spiral"]
 
 Point = tuple[float, float]
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from operator import mul
 from typing import TypeGuard, TypeVar, overload
 
-__all__ = ["Gradients", "Number", "Value", "topological_order"]
+__all__ = ["Gradients", "Number", "Value", "fused_linear", "lift", "topological_order"]
 
 Number = int | float
 """A plain Python number accepted wherever a :class:`Value` is expected."""

@@ -14,7 +14,7 @@ from micrograd.engine import Gradients, Value, topological_order
 if TYPE_CHECKING:
     import graphviz
 
-__all__ = ["draw", "edges", "nodes", "to_dot"]
+__all__ = ["DEFAULT_MAX_NODES", "draw", "edges", "nodes", "to_dot"]
 
 DEFAULT_MAX_NODES = 1000
 """How many nodes :func:`to_dot` and :func:`draw` accept unless told otherwise."""

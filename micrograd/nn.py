@@ -18,7 +18,7 @@ from typing import Any, Self
 
 from micrograd.engine import Gradients, Number, Value, fused_linear, lift
 
-__all__ = ["MLP", "Layer", "Module", "Neuron"]
+__all__ = ["MLP", "Layer", "Module", "Neuron", "Unfused"]
 
 
 def _check_size(name: str, value: object) -> int:
@@ -398,3 +398,54 @@ class MLP(Module):
         for layer in self._layers:
             parts.append(f"{layer.nout} {'ReLU' if layer.nonlin else 'linear'}")
         return f"MLP({' → '.join(parts)}, {self.parameter_count()} parameters)"
+
+
+class Unfused(Module):
+    """The same model, evaluated with one graph node per scalar ``*`` and ``+``.
+
+    Python micrograd builds a neuron's ``w · x + b`` from ``nin`` multiplications
+    and ``nin`` additions; this library normally builds one fused node instead.
+    ``Unfused(model)`` computes the same numbers the micrograd way, so the two
+    graphs can be compared (the book's design notes measure both). It shares the
+    wrapped model's parameter nodes and trains like any other model.
+
+    Args:
+        model: The MLP to evaluate node by node.
+    """
+
+    __slots__ = ("_model",)
+
+    _model: MLP
+
+    def __init__(self, model: MLP) -> None:
+        if not isinstance(model, MLP):
+            raise TypeError(f"Unfused wraps an MLP, got {type(model).__name__}")
+        _set(self, "_model", model)
+
+    @property
+    def model(self) -> MLP:
+        """The wrapped model."""
+        return self._model
+
+    def __call__(self, x: Sequence[Value | Number]) -> Value | list[Value]:
+        """The wrapped model's output, built from one node per scalar operation."""
+        out: list[Value] = list(_input_nodes(x, self._model.nin))
+        for layer in self._model.layers:
+            acts = []
+            for neuron in layer.neurons:
+                act = neuron.bias
+                for w, xi in zip(neuron.weights, out, strict=True):
+                    act = act + w * xi
+                acts.append(act.relu() if neuron.nonlin else act)
+            out = acts
+        return out[0] if len(out) == 1 else out
+
+    def parameters(self) -> list[Value]:
+        """The wrapped model's parameters (the same nodes)."""
+        return self._model.parameters()
+
+    def _rebuild(self, values: Iterator[float]) -> Unfused:
+        return Unfused(self._model._rebuild(values))
+
+    def __repr__(self) -> str:
+        return f"Unfused({self._model!r})"

@@ -16,6 +16,7 @@ from micrograd.nn import Module
 from micrograd.trainer import TrainingRun
 
 __all__ = [
+    "LOSS_METRICS",
     "MAX_GRID_POINTS",
     "accuracy_history",
     "dataset_points",

@@ -30,10 +30,14 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 __all__ = [
+    "BOOK_STYLE",
     "CLASS_COLORS",
+    "apply_book_style",
+    "plot_accuracy",
     "plot_dataset",
     "plot_decision_boundary",
     "plot_loss_comparison",
+    "plot_losses",
     "plot_training",
 ]
 
@@ -87,27 +91,57 @@ def plot_dataset(dataset: Dataset, ax: Axes | None = None, title: str | None = N
     return fig
 
 
+def plot_losses(run: TrainingRun[Any], ax: Axes | None = None) -> Figure:
+    """The total, data and regularization loss at each logged step."""
+    fig, ax = _figure_for(ax, (6.4, 3.4))
+    rows = plot_data.loss_history(run)
+    for metric in plot_data.LOSS_METRICS:
+        points = [r for r in rows if r["metric"] == metric]
+        ax.plot([r["step"] for r in points], [r["value"] for r in points], label=metric)
+    ax.set_title("loss")
+    ax.set_xlabel("step")
+    ax.legend(fontsize="small")
+    return fig
+
+
+def plot_accuracy(run: TrainingRun[Any], ax: Axes | None = None) -> Figure:
+    """The accuracy, in percent, at each logged step."""
+    fig, ax = _figure_for(ax, (6.4, 3.4))
+    rows = plot_data.accuracy_history(run)
+    ax.plot([r["step"] for r in rows], [r["value"] for r in rows], color="#3b8b5a")
+    ax.set_title("accuracy (%)")
+    ax.set_xlabel("step")
+    ax.set_ylim(0, 102)
+    return fig
+
+
 def plot_training(run: TrainingRun[Any], axes: Sequence[Axes] | None = None) -> Figure:
-    """Two panels: the total, data and regularization loss, and the accuracy in percent."""
+    """Two panels side by side: :func:`plot_losses` and :func:`plot_accuracy`."""
     if axes is None:
         fig, (loss_ax, acc_ax) = plt.subplots(1, 2, figsize=(9.0, 3.4), layout="constrained")
     else:
         loss_ax, acc_ax = axes
-        fig = cast("Figure", loss_ax.get_figure(root=True))
-    _whiten(fig, loss_ax, acc_ax)
-    rows = plot_data.loss_history(run)
-    for metric in plot_data.LOSS_METRICS:
-        points = [r for r in rows if r["metric"] == metric]
-        loss_ax.plot([r["step"] for r in points], [r["value"] for r in points], label=metric)
-    loss_ax.set_title("loss")
-    loss_ax.set_xlabel("step")
-    loss_ax.legend(fontsize="small")
-    accuracy = plot_data.accuracy_history(run)
-    acc_ax.plot([r["step"] for r in accuracy], [r["value"] for r in accuracy], color="#3b8b5a")
-    acc_ax.set_title("accuracy (%)")
-    acc_ax.set_xlabel("step")
-    acc_ax.set_ylim(0, 102)
-    return fig
+    plot_losses(run, loss_ax)
+    return plot_accuracy(run, acc_ax)
+
+
+BOOK_STYLE: dict[str, Any] = {
+    "figure.facecolor": _BACKGROUND,
+    "axes.facecolor": _BACKGROUND,
+    "savefig.facecolor": _BACKGROUND,
+    "figure.dpi": 100,
+    "figure.figsize": (6.4, 4.0),
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
+"""The matplotlib settings the book's figures use (white background, light grid)."""
+
+
+def apply_book_style() -> None:
+    """Set :data:`BOOK_STYLE` in ``matplotlib.rcParams`` for every following figure."""
+    plt.rcParams.update(BOOK_STYLE)
 
 
 def plot_loss_comparison(

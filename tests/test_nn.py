@@ -6,7 +6,8 @@ import random
 import pytest
 
 from micrograd import Value
-from micrograd.nn import MLP, Layer, Neuron
+from micrograd.engine import topological_order
+from micrograd.nn import MLP, Layer, Neuron, Unfused
 
 
 def test_official_model_has_337_parameters() -> None:
@@ -158,3 +159,25 @@ def test_dict_round_trip_is_exact_and_json_safe() -> None:
 def test_from_dict_rejects_bad_data(data: dict[str, object], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         MLP.from_dict(data)
+
+
+def test_unfused_computes_the_same_numbers_with_more_nodes() -> None:
+    model = MLP(2, [4, 4, 1], seed=9)
+    unfused = Unfused(model)
+    fused_out, unfused_out = model([0.3, -0.7]), unfused([0.3, -0.7])
+    assert isinstance(fused_out, Value) and isinstance(unfused_out, Value)
+    assert unfused_out.data == pytest.approx(fused_out.data, rel=1e-12)
+    fused_grads, unfused_grads = fused_out.backward(), unfused_out.backward()
+    for p in model.parameters():
+        assert unfused_grads.get(p, 0.0) == pytest.approx(fused_grads.get(p, 0.0), rel=1e-12)
+    assert len(topological_order(unfused_out)) > len(topological_order(fused_out))
+    assert unfused.parameters() == model.parameters()
+    stepped = unfused.apply_gradients(unfused_grads, 0.1)
+    assert isinstance(stepped, Unfused)
+    assert [p.data for p in stepped.model.parameters()] == [
+        p.data for p in model.apply_gradients(fused_grads, 0.1).parameters()
+    ]
+    assert repr(unfused).startswith("Unfused(MLP(2 → 4 ReLU")
+    assert len(Unfused(MLP(2, [3], seed=0))([1.0, 2.0])) == 3  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="wraps an MLP"):
+        Unfused(Neuron(2))  # type: ignore[arg-type]

@@ -1,0 +1,76 @@
+"""Sphinx configuration for micrograd, the book.
+
+Every chapter is a MyST Markdown notebook that myst-nb executes on every build;
+an error in any cell, or any Sphinx warning (``-W``), fails the build.
+"""
+
+from __future__ import annotations
+
+import os
+
+import micrograd
+
+project = "micrograd, the book"
+author = "micrograd-book maintainers"
+copyright = "2026, micrograd-book maintainers"  # noqa: A001 - Sphinx's name
+release = micrograd.__version__
+version = release
+
+# The one place that names the repository; CI or a fork can override it.
+REPOSITORY_URL = os.environ.get(
+    "MICROGRAD_BOOK_REPOSITORY_URL", "https://github.com/micrograd-book/micrograd-book"
+)
+REPOSITORY_BRANCH = os.environ.get("MICROGRAD_BOOK_BRANCH", "main")
+
+extensions = [
+    "myst_nb",
+    "sphinx.ext.autodoc",
+    "sphinx.ext.napoleon",
+    "sphinx.ext.viewcode",
+]
+
+exclude_patterns = ["_build", "jupyter_execute", "**.ipynb_checkpoints", "README.md"]
+
+# -- MyST and notebook execution -------------------------------------------------------
+myst_enable_extensions = ["colon_fence", "deflist", "substitution"]
+myst_heading_anchors = 3
+nb_execution_mode = "force"
+nb_execution_timeout = 300  # per cell; the 30 s default is too tight on a slow machine
+nb_execution_raise_on_error = True
+nb_execution_show_tb = True
+nb_merge_streams = True
+nb_execution_excludepatterns: list[str] = []
+
+# -- API reference ------------------------------------------------------------------------
+autodoc_member_order = "bysource"
+autodoc_typehints = "signature"
+autodoc_default_options = {"members": True, "show-inheritance": True}
+napoleon_google_docstring = True
+napoleon_numpy_docstring = False
+nitpick_ignore_regex = [
+    # third-party and typing names that have no page in this book
+    ("py:class", r"(matplotlib|graphviz|random|abc|collections\.abc|typing|types)\..*"),
+    ("py:class", r"(Axes|Figure|Digraph|Number|Point|LearningRate|M|_T|T)"),
+    ("py:class", r"micrograd\..*\.(M|_T|Number|Point|LearningRate)"),
+    ("py:obj", r"micrograd\..*\.(M|_T)"),
+]
+
+# -- HTML -------------------------------------------------------------------------------
+html_theme = "sphinx_book_theme"
+html_title = "micrograd, the book"
+html_static_path = ["_static"]
+html_css_files = ["book.css"]
+html_last_updated_fmt = ""
+html_theme_options = {
+    "repository_url": REPOSITORY_URL,
+    "repository_branch": REPOSITORY_BRANCH,
+    "path_to_docs": "book",
+    "use_repository_button": True,
+    "use_download_button": True,
+    "use_source_button": True,
+    "launch_buttons": {
+        "binderhub_url": "https://mybinder.org",
+        "notebook_interface": "jupyterlab",
+    },
+    "show_toc_level": 2,
+}
