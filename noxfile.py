@@ -12,8 +12,11 @@ nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.sessions = ["lint", "tests"]
 
 ROOT = Path(__file__).parent
+BOOK = ROOT / "book"
+BOOK_HTML = BOOK / "_build" / "html"
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 REFERENCE_MICROGRAD = "micrograd==0.1.0"  # Karpathy's original, for parity tests and the benchmark
+SPHINX_BUILD = ["sphinx-build", "-E", "-n", "-W", "--keep-going", "-b", "html"]
 
 
 def install_reference_micrograd(session: nox.Session) -> str:
@@ -23,10 +26,37 @@ def install_reference_micrograd(session: nox.Session) -> str:
     return str(target)
 
 
+def provide_dot(session: nox.Session) -> None:
+    """Make Graphviz's ``dot`` available: the system one, else graphviz-pure from PyPI.
+
+    graphviz-pure is a self-contained port of Graphviz that installs with pip, so
+    the book builds on a machine with only Python. Its command is named
+    ``graphviz-pure``; a ``dot`` link to it goes into the session's ``bin``.
+    """
+    if shutil.which("dot"):
+        return
+    session.install("graphviz-pure")
+    assert session.bin is not None
+    link = Path(session.bin) / "dot"
+    if not link.exists():
+        target = shutil.which("graphviz-pure", path=session.bin)
+        if target is None:
+            session.error("graphviz-pure installed no graphviz-pure command; install Graphviz")
+        link.symlink_to(target)
+    session.log("Graphviz not found on PATH: using graphviz-pure as dot")
+
+
+def install_book(session: nox.Session) -> None:
+    """The library with its extras, the docs toolchain, and a ``dot`` program."""
+    session.install("-e", ".[plot,graph]", *nox.project.dependency_groups(PYPROJECT, "docs"))
+    provide_dot(session)
+
+
 @nox.session
 def tests(session: nox.Session) -> None:
-    """Run the test suite with coverage of micrograd/."""
-    session.install("-e", ".", *nox.project.dependency_groups(PYPROJECT, "test"))
+    """Run the test suite with coverage of micrograd/, including a full book build."""
+    install_book(session)
+    session.install(*nox.project.dependency_groups(PYPROJECT, "test"))
     env = {"MICROGRAD_REFERENCE_PATH": install_reference_micrograd(session)}
     session.run(
         "pytest",
@@ -54,50 +84,11 @@ def bench(session: nox.Session) -> None:
     session.run("python", "benchmarks/bench.py", *session.posargs, env=env)
 
 
-BOOK = ROOT / "book"
-BOOK_HTML = BOOK / "_build" / "html"
-
-
-def provide_dot(session: nox.Session) -> None:
-    """Make Graphviz's ``dot`` available: the system one, else graphviz-pure from PyPI.
-
-    graphviz-pure is a self-contained port of Graphviz that installs with pip, so
-    the book builds on a machine with only Python. Its command is named
-    ``graphviz-pure``; a ``dot`` link to it goes into the session's ``bin``.
-    """
-    if shutil.which("dot"):
-        return
-    session.install("graphviz-pure")
-    assert session.bin is not None
-    link = Path(session.bin) / "dot"
-    if not link.exists():
-        target = shutil.which("graphviz-pure", path=session.bin)
-        if target is None:
-            session.error("graphviz-pure installed no graphviz-pure command; install Graphviz")
-        link.symlink_to(target)
-    session.log("Graphviz not found on PATH: using graphviz-pure as dot")
-
-
-def install_book(session: nox.Session) -> None:
-    session.install("-e", ".[plot,graph]", *nox.project.dependency_groups(PYPROJECT, "docs"))
-    provide_dot(session)
-
-
 @nox.session
 def docs(session: nox.Session) -> None:
     """Execute every chapter and build the book into book/_build/html (warnings are errors)."""
     install_book(session)
-    session.run(
-        "sphinx-build",
-        "-n",
-        "-W",
-        "--keep-going",
-        "-b",
-        "html",
-        str(BOOK),
-        str(BOOK_HTML),
-        *session.posargs,
-    )
+    session.run(*SPHINX_BUILD, str(BOOK), str(BOOK_HTML), *session.posargs)
 
 
 @nox.session(name="docs-live")

@@ -12,7 +12,7 @@ import micrograd
 
 project = "micrograd, the book"
 author = "micrograd-book maintainers"
-copyright = "2026, micrograd-book maintainers"  # noqa: A001 - Sphinx's name
+copyright = "2026, micrograd-book maintainers"
 release = micrograd.__version__
 version = release
 

@@ -87,13 +87,16 @@ def _statements(root: Value, grads: Gradients | None, rankdir: str, max_nodes: i
             "or raise max_nodes"
         )
     ids = {node: i for i, node in enumerate(order)}
+    horizontal = rankdir in ("LR", "RL")
     lines = []
     for node, i in ids.items():
         fields = [node.label, f"data {node.data:.4f}"]
         if grads is not None:
             fields.append(f"grad {grads.get(node, 0.0):.4f}")
         label = " | ".join(_escape_record(f) for f in fields)
-        lines.append(f'  n{i} [label="{{ {label} }}", shape=record];')
+        if horizontal:  # braces turn a record's fields across the layout direction
+            label = f"{{ {label} }}"
+        lines.append(f'  n{i} [label="{label}", shape=record];')
         if node.op:
             lines.append(f'  n{i}_op [label="{_escape_string(node.op)}"];')
             lines.append(f"  n{i}_op -> n{i};")

@@ -411,6 +411,7 @@ class Unfused(Module):
 
     Args:
         model: The MLP to evaluate node by node.
+
     """
 
     __slots__ = ("_model",)

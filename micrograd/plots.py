@@ -118,7 +118,7 @@ def plot_accuracy(run: TrainingRun[Any], ax: Axes | None = None) -> Figure:
 def plot_training(run: TrainingRun[Any], axes: Sequence[Axes] | None = None) -> Figure:
     """Two panels side by side: :func:`plot_losses` and :func:`plot_accuracy`."""
     if axes is None:
-        fig, (loss_ax, acc_ax) = plt.subplots(1, 2, figsize=(9.0, 3.4), layout="constrained")
+        _fig, (loss_ax, acc_ax) = plt.subplots(1, 2, figsize=(9.0, 3.4), layout="constrained")
     else:
         loss_ax, acc_ax = axes
     plot_losses(run, loss_ax)

@@ -24,6 +24,7 @@ class Table:
 
     Raises:
         ValueError: If ``digits < 1`` or a column is missing from a row.
+
     """
 
     __slots__ = ("_caption", "_columns", "_digits", "_rows")
@@ -92,4 +93,4 @@ class Table:
         return "\n".join(lines)
 
     def __repr__(self) -> str:
-        return f"Table({len(self)} rows × {len(self._columns)} columns)"
+        return f"Table({len(self)} rows, {len(self._columns)} columns)"

@@ -165,7 +165,8 @@ def test_unfused_computes_the_same_numbers_with_more_nodes() -> None:
     model = MLP(2, [4, 4, 1], seed=9)
     unfused = Unfused(model)
     fused_out, unfused_out = model([0.3, -0.7]), unfused([0.3, -0.7])
-    assert isinstance(fused_out, Value) and isinstance(unfused_out, Value)
+    assert isinstance(fused_out, Value)
+    assert isinstance(unfused_out, Value)
     assert unfused_out.data == pytest.approx(fused_out.data, rel=1e-12)
     fused_grads, unfused_grads = fused_out.backward(), unfused_out.backward()
     for p in model.parameters():

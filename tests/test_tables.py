@@ -9,12 +9,14 @@ def test_table_renders_html_and_text() -> None:
     table = Table([{"a": 1, "b": 0.123456789, "c": None}, {"a": 2, "b": 2.0, "c": "<x>"}], digits=3)
     html = table._repr_html_()
     assert html.count("<tr>") == 3
-    assert "<td>0.123</td>" in html and "&lt;x&gt;" in html
+    assert "<td>0.123</td>" in html
+    assert "&lt;x&gt;" in html
     text = str(table)
     assert text.splitlines()[0].split() == ["a", "b", "c"]
     assert "0.123" in text
-    assert len(table) == 2 and table.columns == ["a", "b", "c"]
-    assert repr(table) == "Table(2 rows × 3 columns)"
+    assert len(table) == 2
+    assert table.columns == ["a", "b", "c"]
+    assert repr(table) == "Table(2 rows, 3 columns)"
 
 
 def test_table_columns_caption_and_errors() -> None:
