@@ -60,6 +60,7 @@ def tests(session: nox.Session) -> None:
     env = {"MICROGRAD_REFERENCE_PATH": install_reference_micrograd(session)}
     session.run(
         "pytest",
+        "--ignore=tests/browser",  # needs Chromium; run by the browser session
         "--cov=micrograd",
         "--cov-report=term-missing:skip-covered",
         *session.posargs,
@@ -89,6 +90,23 @@ def docs(session: nox.Session) -> None:
     """Execute every chapter and build the book into book/_build/html (warnings are errors)."""
     install_book(session)
     session.run(*SPHINX_BUILD, str(BOOK), str(BOOK_HTML), *session.posargs)
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@nox.session
+def browser(session: nox.Session) -> None:
+    """Check the built book in headless Chromium (Debian's /usr/bin/chromium) with Playwright."""
+    install_book(session)
+    session.install(*nox.project.dependency_groups(PYPROJECT, "browser"))
+    if not (BOOK_HTML / "index.html").exists():
+        session.run(*SPHINX_BUILD, str(BOOK), str(BOOK_HTML))
+    chromium = shutil.which("chromium") or CHROMIUM
+    if not Path(chromium).exists():
+        session.error("Chromium not found: install it with `apt-get install -y chromium`")
+    env = {"MICROGRAD_BOOK_HTML": str(BOOK_HTML), "MICROGRAD_CHROMIUM": chromium}
+    session.run("pytest", "tests/browser", "-p", "no:cacheprovider", *session.posargs, env=env)
 
 
 @nox.session(name="docs-live")

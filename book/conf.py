@@ -60,7 +60,7 @@ html_theme = "sphinx_book_theme"
 html_title = "micrograd, the book"
 html_static_path = ["_static"]
 html_css_files = ["book.css"]
-html_last_updated_fmt = ""
+html_context = {"default_mode": "auto"}  # follow the reader's light/dark preference
 html_theme_options = {
     "repository_url": REPOSITORY_URL,
     "repository_branch": REPOSITORY_BRANCH,

@@ -1,0 +1,130 @@
+"""Serve the built book on 127.0.0.1 and drive Debian's Chromium with Playwright.
+
+``nox -s browser`` builds the book if needed and sets ``MICROGRAD_BOOK_HTML`` and
+``MICROGRAD_CHROMIUM``. Chromium runs headless with no network: Playwright never
+downloads a browser of its own.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Response, sync_playwright
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="session")
+def book_html() -> Path:
+    path = Path(os.environ.get("MICROGRAD_BOOK_HTML", "book/_build/html")).resolve()
+    if not (path / "index.html").is_file():
+        pytest.fail(f"no built book at {path}; run `nox -s browser` (it builds the book first)")
+    return path
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
+        pass
+
+
+@pytest.fixture(scope="session")
+def base_url(book_html: Path) -> Iterator[str]:
+    """The book served on a free port of 127.0.0.1 for the whole test run."""
+    handler = functools.partial(_QuietHandler, directory=str(book_html))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    executable = os.environ.get("MICROGRAD_CHROMIUM", "/usr/bin/chromium")
+    if not Path(executable).exists():
+        pytest.fail(f"Chromium not found at {executable}: apt-get install -y chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@dataclass
+class PageLog:
+    """What went wrong while a page loaded: console errors, failed and non-OK requests."""
+
+    console_errors: list[str] = field(default_factory=list)
+    failed_requests: list[str] = field(default_factory=list)
+    bad_responses: list[str] = field(default_factory=list)
+    external_requests: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Tab:
+    page: Page
+    log: PageLog
+
+
+def open_tab(browser: Browser, base_url: str, viewport: dict[str, int] = DESKTOP) -> Tab:
+    """A fresh page that records problems, with every request off this machine refused."""
+    context = browser.new_context(viewport=viewport)  # type: ignore[arg-type]
+    page = context.new_page()
+    log = PageLog()
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            log.console_errors.append(message.text)
+
+    def on_failed(request: Request) -> None:
+        if request.url.startswith(base_url):
+            log.failed_requests.append(request.url)
+
+    def on_response(response: Response) -> None:
+        if response.url.startswith(base_url) and response.status >= 400:
+            log.bad_responses.append(f"{response.status} {response.url}")
+
+    def route(route: object) -> None:
+        request = route.request  # type: ignore[attr-defined]
+        if request.url.startswith(base_url) or request.url.startswith("data:"):
+            route.continue_()  # type: ignore[attr-defined]
+        else:
+            log.external_requests.append(request.url)
+            route.abort()  # type: ignore[attr-defined]
+
+    page.on("console", on_console)
+    page.on("requestfailed", on_failed)
+    page.on("response", on_response)
+    page.route("**/*", route)
+    return Tab(page, log)
+
+
+@pytest.fixture
+def tab(browser: Browser, base_url: str) -> Iterator[Tab]:
+    opened = open_tab(browser, base_url)
+    yield opened
+    opened.page.context.close()
+
+
+@pytest.fixture
+def phone_tab(browser: Browser, base_url: str) -> Iterator[Tab]:
+    opened = open_tab(browser, base_url, PHONE)
+    yield opened
+    opened.page.context.close()

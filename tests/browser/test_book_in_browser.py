@@ -1,0 +1,199 @@
+"""The built book as a reader sees it, in headless Chromium."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import DESKTOP, PHONE, Tab
+
+CHAPTERS = {
+    "index": "micrograd, the book",
+    "getting-started": "Getting started",
+    "walkthrough": "Walkthrough: the two-moons demo",
+    "extras": "Extras: turning the knobs",
+    "design-notes": "Design notes",
+    "troubleshooting": "Troubleshooting",
+    "api": "API reference",
+    "build-report": "Build report",
+}
+NOTEBOOK_CHAPTERS = [name for name in CHAPTERS if name != "api"]
+WALKTHROUGH_FIGURES = {
+    "graph": "Computation graph",
+    "dataset": "Scatter plot of the two-moons dataset",
+    "loss": "Line chart of total, data and regularization loss",
+    "accuracy": "Line chart of training accuracy",
+    "boundary": "Decision boundary of the trained model",
+}
+
+
+def all_pages(book_html: Path) -> list[str]:
+    return sorted(
+        str(path.relative_to(book_html))
+        for path in book_html.rglob("*.html")
+        if not path.relative_to(book_html).parts[0].startswith("_static")
+    )
+
+
+def load(tab: Tab, base_url: str, page: str) -> None:
+    response = tab.page.goto(f"{base_url}/{page}", wait_until="networkidle")
+    assert response is not None
+    assert response.status == 200, page
+
+
+def image_report(tab: Tab) -> list[dict[str, object]]:
+    tab.page.evaluate("window.scrollTo(0, document.body.scrollHeight)")  # lazy images
+    tab.page.wait_for_function("Array.from(document.images).every(i => i.complete)")
+    return tab.page.evaluate(
+        """Array.from(document.images).map(i => ({
+            src: i.getAttribute('src'), alt: i.getAttribute('alt') || '',
+            width: i.naturalWidth, complete: i.complete}))"""
+    )
+
+
+def test_every_page_loads_cleanly_with_every_image(
+    tab: Tab, base_url: str, book_html: Path
+) -> None:
+    pages = all_pages(book_html)
+    assert len(pages) >= len(CHAPTERS)
+    problems = []
+    for page in pages:
+        load(tab, base_url, page)
+        for image in image_report(tab):
+            if not image["width"]:
+                problems.append(f"{page}: image did not load: {image['src']}")
+            if not str(image["alt"]).strip():
+                problems.append(f"{page}: image without alt text: {image['src']}")
+    log = tab.log
+    problems += [f"console error: {e}" for e in log.console_errors]
+    problems += [f"failed request: {u}" for u in log.failed_requests]
+    problems += [f"bad response: {r}" for r in log.bad_responses]
+    problems += [f"request off this machine: {u}" for u in log.external_requests]
+    assert problems == []
+
+
+def test_walkthrough_shows_every_figure_and_the_337_check(tab: Tab, base_url: str) -> None:
+    load(tab, base_url, "walkthrough.html")
+    images = image_report(tab)
+    for name, alt in WALKTHROUGH_FIGURES.items():
+        matching = [i for i in images if str(i["alt"]).startswith(alt)]
+        assert len(matching) == 1, name
+        assert int(matching[0]["width"]) > 300, name  # type: ignore[call-overload]
+    graph = next(i for i in images if str(i["alt"]).startswith("Computation graph"))
+    assert str(graph["src"]).endswith(".svg")
+    check = tab.page.get_by_text("parameter check passed: 337 == 337")
+    assert check.is_visible()
+
+
+def test_navigation_lists_and_opens_every_chapter(tab: Tab, base_url: str) -> None:
+    load(tab, base_url, "index.html")
+    nav = tab.page.locator("nav.bd-links a.reference.internal")
+    hrefs = [nav.nth(i).get_attribute("href") for i in range(nav.count())]
+    expected = [f"{name}.html" for name in CHAPTERS if name != "index"]
+    assert [h for h in hrefs if h in expected] == expected
+    for name in expected:
+        load(tab, base_url, "index.html")
+        tab.page.locator(f'nav.bd-links a[href="{name}"]').first.click()
+        tab.page.wait_for_load_state("networkidle")
+        assert tab.page.url.endswith(name)
+        heading = tab.page.locator("article h1").first.inner_text()
+        assert heading.rstrip("#").strip() == CHAPTERS[name.removesuffix(".html")]
+
+
+@pytest.mark.parametrize("chapter", NOTEBOOK_CHAPTERS)
+def test_launch_and_download_buttons(tab: Tab, base_url: str, chapter: str) -> None:
+    load(tab, base_url, f"{chapter}.html")
+    page = tab.page
+    page.locator(".dropdown-launch-buttons button").first.click()
+    binder = page.locator(".dropdown-launch-buttons a", has_text="Binder")
+    assert binder.is_visible()
+    url = binder.get_attribute("href") or ""
+    assert re.fullmatch(
+        rf"https://mybinder\.org/v2/gh/[\w.-]+/[\w.-]+/main\?urlpath=lab/tree/book/{chapter}\.md",
+        url,
+    ), url
+    page.keyboard.press("Escape")
+    page.locator(".dropdown-download-buttons button").first.click()
+    notebook = page.locator(".dropdown-download-buttons a", has_text=".ipynb")
+    assert notebook.is_visible()
+    href = notebook.get_attribute("href") or ""
+    assert href.endswith(f"_sources/{chapter}.ipynb")
+    response = page.request.get(f"{base_url}/{href}")
+    assert response.ok
+    assert '"outputs"' in response.text()
+
+
+def test_search_for_max_margin_finds_the_walkthrough(tab: Tab, base_url: str) -> None:
+    load(tab, base_url, "search.html?q=max-margin")
+    results = tab.page.locator("#search-results ul.search li a")
+    results.first.wait_for(timeout=15_000)
+    titles = [results.nth(i).inner_text() for i in range(results.count())]
+    assert any("Walkthrough" in title for title in titles), titles
+
+
+@pytest.mark.parametrize("chapter", list(CHAPTERS))
+def test_phone_layout_does_not_scroll_sideways(phone_tab: Tab, base_url: str, chapter: str) -> None:
+    load(phone_tab, base_url, f"{chapter}.html")
+    page = phone_tab.page
+    overflow = page.evaluate(
+        "document.scrollingElement.scrollWidth - document.scrollingElement.clientWidth"
+    )
+    assert overflow <= 0, f"{chapter} scrolls {overflow}px sideways"
+    too_wide = page.evaluate(
+        f"""Array.from(document.querySelectorAll('article img'))
+            .map(i => i.getBoundingClientRect())
+            .filter(r => r.right > {PHONE["width"]} + 1 || r.left < -1).length"""
+    )
+    assert too_wide == 0
+
+
+def test_dark_mode_toggle_keeps_figures_on_white(tab: Tab, base_url: str) -> None:
+    load(tab, base_url, "walkthrough.html")
+    page = tab.page
+    assert page.evaluate("document.documentElement.dataset.theme") == "light"
+    page.locator("button.theme-switch-button:visible").first.click()
+    page.locator('button.theme-change-button[data-mode="dark"]:visible').first.click()
+    assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+    styles = page.evaluate(
+        """Array.from(document.querySelectorAll('.cell_output img'))
+            .map(i => [getComputedStyle(i).backgroundColor, getComputedStyle(i).filter])"""
+    )
+    assert len(styles) == len(WALKTHROUGH_FIGURES)
+    assert {tuple(s) for s in styles} == {("rgb(255, 255, 255)", "none")}
+    body = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert body != "rgb(255, 255, 255)"  # the page itself did turn dark
+
+
+SCREENSHOTS = [
+    ("introduction", "index.html", None),
+    ("walkthrough-top", "walkthrough.html", None),
+    ("walkthrough-decision-boundary", "walkthrough.html", "#the-decision-boundary"),
+    ("extras", "extras.html", None),
+]
+
+
+@pytest.mark.parametrize(("size", "viewport"), [("desktop", DESKTOP), ("phone", PHONE)])
+def test_screenshots_for_people(
+    browser: object, base_url: str, book_html: Path, size: str, viewport: dict[str, int]
+) -> None:
+    from tests.browser.conftest import open_tab  # noqa: PLC0415
+
+    out = book_html.parent / "screenshots"
+    out.mkdir(exist_ok=True)
+    tab = open_tab(browser, base_url, viewport)  # type: ignore[arg-type]
+    try:
+        for name, page, anchor in SCREENSHOTS:
+            load(tab, base_url, page)
+            if anchor:
+                tab.page.locator(anchor).scroll_into_view_if_needed()
+                tab.page.evaluate(f"document.querySelector('{anchor}').scrollIntoView()")
+            image_report(tab) if anchor is None else None
+            if anchor is None:
+                tab.page.evaluate("window.scrollTo(0, 0)")
+            path = out / f"{name}-{size}.png"
+            tab.page.screenshot(path=str(path))
+            assert path.stat().st_size > 10_000
+    finally:
+        tab.page.context.close()
