@@ -141,7 +141,7 @@ BOOK_STYLE: dict[str, Any] = {
 
 def apply_book_style() -> None:
     """Set :data:`BOOK_STYLE` in ``matplotlib.rcParams`` for every following figure."""
-    plt.rcParams.update(BOOK_STYLE)
+    plt.style.use(BOOK_STYLE)
 
 
 def plot_loss_comparison(

@@ -10,6 +10,7 @@ import pytest
 from micrograd.datasets import moons, spiral
 from micrograd.nn import MLP
 from micrograd.plots import (
+    apply_book_style,
     plot_dataset,
     plot_decision_boundary,
     plot_loss_comparison,
@@ -78,3 +79,10 @@ def test_plot_decision_boundary_shows_regions_and_points() -> None:
         >= 20
     )
     assert ax.get_title() == "decision boundary"
+
+
+def test_book_style_sets_a_white_background() -> None:
+    with mpl.rc_context():
+        apply_book_style()
+        assert mpl.rcParams["figure.facecolor"] == "white"
+        assert mpl.rcParams["savefig.facecolor"] == "white"
