@@ -16,7 +16,8 @@ BOOK = ROOT / "book"
 BOOK_HTML = BOOK / "_build" / "html"
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 REFERENCE_MICROGRAD = "micrograd==0.1.0"  # Karpathy's original, for parity tests and the benchmark
-SPHINX_BUILD = ["sphinx-build", "-E", "-n", "-W", "--keep-going", "-b", "html"]
+# -j auto: chapters execute in parallel, one kernel per core (about 50 s -> 33 s on 2 cores).
+SPHINX_BUILD = ["sphinx-build", "-E", "-j", "auto", "-n", "-W", "--keep-going", "-b", "html"]
 
 
 def install_reference_micrograd(session: nox.Session) -> str:

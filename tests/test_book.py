@@ -38,7 +38,7 @@ def sphinx_build(source: Path, out: Path) -> subprocess.CompletedProcess[str]:
         and importlib.util.find_spec("myst_nb") is not None,
         "the docs dependencies are not installed; run `nox -s tests`",
     )
-    command = [sys.executable, "-m", "sphinx", "-E", "-n", "-W", "--keep-going"]
+    command = [sys.executable, "-m", "sphinx", "-E", "-j", "auto", "-n", "-W", "--keep-going"]
     command += ["-b", "html", str(source), str(out)]
     return subprocess.run(command, capture_output=True, text=True, check=False)
 
