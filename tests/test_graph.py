@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -95,3 +96,15 @@ def test_draw_renders_svg(dot_program: str) -> None:
     svg = graph.pipe(encoding="utf-8")
     assert "<svg" in svg
     assert "data &#45;20.0000" in svg
+
+
+def test_draw_without_the_graphviz_package_names_the_extra() -> None:
+    script = (
+        "import sys; sys.modules['graphviz'] = None\n"
+        "from micrograd import Value\nfrom micrograd.graph import draw\ndraw(Value(1.0))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False
+    )
+    assert done.returncode != 0
+    assert "micrograd-book[graph]" in done.stderr

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import matplotlib as mpl
 
 mpl.use("Agg")
@@ -86,3 +89,15 @@ def test_book_style_sets_a_white_background() -> None:
         apply_book_style()
         assert mpl.rcParams["figure.facecolor"] == "white"
         assert mpl.rcParams["savefig.facecolor"] == "white"
+
+
+def test_missing_matplotlib_names_the_extra() -> None:
+    blocked = "import sys; sys.modules['matplotlib'] = None; import micrograd.plots"
+    done = subprocess.run(
+        [sys.executable, "-c", blocked], capture_output=True, text=True, check=False
+    )
+    assert done.returncode != 0
+    assert (
+        'ImportError: micrograd.plots needs matplotlib: install the plot extra with pip install "micrograd-book[plot]"'
+        in done.stderr
+    )
