@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from micrograd.engine import Value
 from micrograd.nn import Module
 
-__all__ = ["LossResult", "max_margin"]
+__all__ = ["LossResult", "check_alpha", "max_margin"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +28,21 @@ class LossResult:
     data_loss: Value
     reg_loss: Value
     accuracy: float
+
+
+def check_alpha(alpha: object) -> float:
+    """Return ``alpha`` as a float if it is a valid regularization strength.
+
+    Raises:
+        TypeError: If ``alpha`` is not a number.
+        ValueError: If ``alpha`` is negative or not finite.
+
+    """
+    if not isinstance(alpha, int | float) or isinstance(alpha, bool):
+        raise TypeError(f"alpha must be a number, got {type(alpha).__name__}")
+    if not (math.isfinite(alpha) and alpha >= 0):
+        raise ValueError(f"alpha must be a finite number >= 0, got {alpha!r}")
+    return float(alpha)
 
 
 def max_margin(
@@ -58,10 +73,7 @@ def max_margin(
         raise ValueError(f"xs and ys must have the same length, got {len(xs)} and {len(ys)}")
     if len(xs) == 0:
         raise ValueError("the loss needs at least one point")
-    if not isinstance(alpha, int | float) or isinstance(alpha, bool):
-        raise TypeError(f"alpha must be a number, got {type(alpha).__name__}")
-    if not (math.isfinite(alpha) and alpha >= 0):
-        raise ValueError(f"alpha must be a finite number >= 0, got {alpha!r}")
+    check_alpha(alpha)
 
     margins = []
     correct = 0

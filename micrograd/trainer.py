@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from micrograd.datasets import Dataset
-from micrograd.losses import max_margin
+from micrograd.losses import check_alpha, max_margin
 from micrograd.nn import Module
 
 __all__ = [
@@ -195,8 +195,7 @@ def train(
             )
     if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool)):
         raise TypeError(f"seed must be an int or None, got {type(seed).__name__}")
-    # Validate alpha before the first step rather than mid-run.
-    max_margin(model, dataset.xs[:1], dataset.ys[:1], alpha)
+    check_alpha(alpha)
 
     with _cyclic_gc_paused():
         return _train_loop(
