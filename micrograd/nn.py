@@ -115,6 +115,11 @@ class Module(ABC):
 _set = object.__setattr__
 
 
+def _draw_weights(nin: int, rng: random.Random) -> list[float]:
+    """``nin`` weights from ``uniform(-1, 1)``, in micrograd's order."""
+    return [rng.uniform(-1.0, 1.0) for _ in range(nin)]
+
+
 class Neuron(Module):
     """One unit: ``relu(w · x + b)``, or ``w · x + b`` when ``nonlin`` is false.
 
@@ -138,7 +143,7 @@ class Neuron(Module):
     def __init__(self, nin: int, nonlin: bool = True, seed: int | None = None) -> None:
         _check_size("nin", nin)
         rng = random.Random(_check_seed(seed))
-        self._init(tuple(rng.uniform(-1.0, 1.0) for _ in range(nin)), 0.0, nonlin)
+        self._init(_draw_weights(nin, rng), 0.0, nonlin)
 
     def _init(self, weights: Sequence[float], bias: float, nonlin: bool) -> None:
         _set(self, "_w", tuple(Value(w) for w in weights))
@@ -154,7 +159,7 @@ class Neuron(Module):
 
     @classmethod
     def _random(cls, nin: int, nonlin: bool, rng: random.Random) -> Neuron:
-        return cls._make([rng.uniform(-1.0, 1.0) for _ in range(nin)], 0.0, nonlin)
+        return cls._make(_draw_weights(nin, rng), 0.0, nonlin)
 
     @property
     def weights(self) -> tuple[Value, ...]:
@@ -222,7 +227,7 @@ class Layer(Module):
         _check_size("nin", nin)
         _check_size("nout", nout)
         rng = random.Random(_check_seed(seed))
-        _set(self, "_neurons", tuple(Neuron._random(nin, nonlin, rng) for _ in range(nout)))
+        _set(self, "_neurons", Layer._random(nin, nout, nonlin, rng)._neurons)
 
     @classmethod
     def _make(cls, neurons: Sequence[Neuron]) -> Layer:

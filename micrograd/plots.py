@@ -91,13 +91,17 @@ def plot_dataset(dataset: Dataset, ax: Axes | None = None, title: str | None = N
     return fig
 
 
+def _loss_curve(run: TrainingRun[Any], metric: str) -> tuple[list[int], list[float]]:
+    """The steps and values of one :data:`~micrograd.plot_data.LOSS_METRICS` metric."""
+    rows = [r for r in plot_data.loss_history(run) if r["metric"] == metric]
+    return [r["step"] for r in rows], [r["value"] for r in rows]
+
+
 def plot_losses(run: TrainingRun[Any], ax: Axes | None = None) -> Figure:
     """The total, data and regularization loss at each logged step."""
     fig, ax = _figure_for(ax, (6.4, 3.4))
-    rows = plot_data.loss_history(run)
     for metric in plot_data.LOSS_METRICS:
-        points = [r for r in rows if r["metric"] == metric]
-        ax.plot([r["step"] for r in points], [r["value"] for r in points], label=metric)
+        ax.plot(*_loss_curve(run, metric), label=metric)
     ax.set_title("loss")
     ax.set_xlabel("step")
     ax.legend(fontsize="small")
@@ -157,8 +161,7 @@ def plot_loss_comparison(
         raise ValueError(f"metric must be one of {sorted(plot_data.LOSS_METRICS)}, got {metric!r}")
     fig, ax = _figure_for(ax, (6.4, 3.4))
     for name, run in runs.items():
-        points = [r for r in plot_data.loss_history(run) if r["metric"] == metric]
-        ax.plot([r["step"] for r in points], [r["value"] for r in points], label=name)
+        ax.plot(*_loss_curve(run, metric), label=name)
     ax.set_title(f"{metric} loss")
     ax.set_xlabel("step")
     ax.legend(fontsize="small")

@@ -136,6 +136,7 @@ def _rate_at(learning_rate: LearningRate, step: int) -> float:
     return float(rate)
 
 
+@_cyclic_gc_paused()
 def train(
     model: M,
     dataset: Dataset,
@@ -197,23 +198,6 @@ def train(
         raise TypeError(f"seed must be an int or None, got {type(seed).__name__}")
     check_alpha(alpha)
 
-    with _cyclic_gc_paused():
-        return _train_loop(
-            model, dataset, steps, alpha, learning_rate, batch_size, seed, log_every, callback
-        )
-
-
-def _train_loop(
-    model: M,
-    dataset: Dataset,
-    steps: int,
-    alpha: float,
-    learning_rate: LearningRate,
-    batch_size: int | None,
-    seed: int | None,
-    log_every: int,
-    callback: Callable[[TrainingRecord], object] | None,
-) -> TrainingRun[M]:
     rng = random.Random(seed)
     history: list[TrainingRecord] = []
     current = model

@@ -6,8 +6,9 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser
 
-from tests.browser.conftest import DESKTOP, PHONE, Tab
+from tests.browser.conftest import DESKTOP, PHONE, Tab, open_tab
 
 CHAPTERS = {
     "index": "micrograd, the book",
@@ -176,22 +177,19 @@ SCREENSHOTS = [
 
 @pytest.mark.parametrize(("size", "viewport"), [("desktop", DESKTOP), ("phone", PHONE)])
 def test_screenshots_for_people(
-    browser: object, base_url: str, book_html: Path, size: str, viewport: dict[str, int]
+    browser: Browser, base_url: str, book_html: Path, size: str, viewport: dict[str, int]
 ) -> None:
-    from tests.browser.conftest import open_tab  # noqa: PLC0415
-
     out = book_html.parent / "screenshots"
     out.mkdir(exist_ok=True)
-    tab = open_tab(browser, base_url, viewport)  # type: ignore[arg-type]
+    tab = open_tab(browser, base_url, viewport)
     try:
         for name, page, anchor in SCREENSHOTS:
             load(tab, base_url, page)
-            if anchor:
-                tab.page.locator(anchor).scroll_into_view_if_needed()
-                tab.page.evaluate(f"document.querySelector('{anchor}').scrollIntoView()")
-            image_report(tab) if anchor is None else None
+            image_report(tab)  # scrolls to the bottom so lazy images load
             if anchor is None:
                 tab.page.evaluate("window.scrollTo(0, 0)")
+            else:
+                tab.page.evaluate(f"document.querySelector('{anchor}').scrollIntoView()")
             path = out / f"{name}-{size}.png"
             tab.page.screenshot(path=str(path))
             assert path.stat().st_size > 10_000
