@@ -204,7 +204,7 @@ def train(
     xs, ys = dataset.xs, dataset.ys
     for step in range(steps):
         if batch_size is not None:
-            picked = rng.sample(range(len(xs)), batch_size)
+            picked = rng.sample(range(len(dataset)), batch_size)
             xs = tuple(dataset.xs[i] for i in picked)
             ys = tuple(dataset.ys[i] for i in picked)
         rate = _rate_at(learning_rate, step)

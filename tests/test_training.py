@@ -153,3 +153,31 @@ def test_train_rejects_a_non_dataset() -> None:
     with pytest.raises(TypeError, match="dataset must be a Dataset"):
         train(MLP(2, [1]), [[0.0, 0.0]])  # type: ignore[arg-type]
     assert isinstance(MLP(2, [1])([0.0, 0.0]), Value)
+
+
+def test_every_minibatch_is_drawn_from_the_whole_dataset() -> None:
+    dataset = moons(40, noise=0.1, seed=0)
+    seen: set[tuple[float, float]] = set()
+
+    class Recorder(MLP):
+        __slots__ = ()
+
+        def __call__(self, x):  # type: ignore[no-untyped-def, override]
+            seen.add(tuple(v.data if isinstance(v, Value) else v for v in x))
+            return super().__call__(x)
+
+        def _rebuild(self, values):  # type: ignore[no-untyped-def, override]
+            return Recorder._make(MLP._rebuild(self, values).layers)
+
+    model = Recorder._make(MLP(2, [2, 1], seed=0).layers)
+    counts: list[int] = []  # distinct points seen by the end of each step's forward pass
+    train(
+        model,
+        dataset,
+        steps=20,
+        batch_size=4,
+        seed=1,
+        learning_rate=0.01,
+        callback=lambda r: counts.append(len(seen)),
+    )
+    assert counts[-1] > 20  # 20 batches of 4 from 40 points reach far more than 4 points
