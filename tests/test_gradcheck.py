@@ -1,0 +1,186 @@
+"""Central-difference gradient checks: they pass on correct gradients and catch wrong ones."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from micrograd import Value
+from micrograd.datasets import moons
+from micrograd.engine import _node
+from micrograd.gradcheck import (
+    GradientCheck,
+    GradientComparison,
+    GradientMismatch,
+    check_gradients,
+    check_model_gradients,
+    numerical_derivative,
+    numerical_gradient,
+)
+from micrograd.losses import max_margin
+from micrograd.nn import MLP, Unfused
+from tests.conftest import warmup_expression
+
+
+def test_numerical_derivative_of_a_cube() -> None:
+    assert numerical_derivative(lambda x: x**3, 2.0) == pytest.approx(12.0, rel=1e-8)
+
+
+def test_numerical_derivative_reads_a_values_data() -> None:
+    assert numerical_derivative(lambda x: Value(x) * x, 3.0) == pytest.approx(6.0, rel=1e-8)
+
+
+def test_numerical_gradient_chosen_coordinates_in_order() -> None:
+    def f(p: list[float]) -> float:
+        return p[0] * p[1] + p[2] ** 2
+
+    estimates = numerical_gradient(f, [3.0, 5.0, -1.0], indices=[2, 0])
+    assert estimates == pytest.approx([-2.0, 5.0], rel=1e-8)
+
+
+def test_warmup_gradient_agrees_with_central_differences() -> None:
+    def build(x: Value) -> Value:
+        z = 2 * x + 2 + x
+        q = z.relu() + z * x
+        h = (z * z).relu()
+        return h + q + q * x
+
+    check = check_gradients(build, [-4.0])
+    _, y = warmup_expression()
+    assert check.ok
+    assert check.comparisons[0].autodiff == 46.0
+    assert check.comparisons[0].numerical == pytest.approx(46.0, rel=1e-7)
+    assert y.data == build(Value(-4.0)).data
+
+
+@given(
+    st.lists(
+        st.floats(min_value=-3, max_value=3).filter(lambda v: abs(v) > 1e-3),
+        min_size=3,
+        max_size=3,
+    )
+)
+def test_every_operation_passes_the_check(point: list[float]) -> None:
+    def build(a: Value, b: Value, c: Value) -> Value:
+        return (a * b - c / (b * b + 1)).tanh() + (a + c).exp() * 0.1 + (c * c + 1).log()
+
+    check = check_gradients(build, point, rtol=1e-4, atol=1e-6)
+    assert len(check.comparisons) == 3
+
+
+def test_a_wrong_local_derivative_is_caught() -> None:
+    def buggy_square(x: Value) -> Value:
+        # forward x**2 but local derivative x instead of 2x: the classic slip
+        return _node(x.data * x.data, (x,), (x.data,), "square")
+
+    with pytest.raises(GradientMismatch, match="1 of 1 gradients disagree") as caught:
+        check_gradients(buggy_square, [3.0])
+    comparison = caught.value.check.comparisons[0]
+    assert comparison.autodiff == 3.0
+    assert comparison.numerical == pytest.approx(6.0, rel=1e-7)
+    assert not caught.value.check.ok
+
+
+def test_a_graph_cut_through_data_is_caught() -> None:
+    def cut(a: Value, b: Value) -> Value:
+        return Value(a.data * a.data) + b  # rebuilt from .data: depends on a no more
+
+    with pytest.raises(GradientMismatch) as caught:
+        check_gradients(cut, [2.0, 1.0])
+    assert [c.index for c in caught.value.check.mismatches] == [0]
+    assert caught.value.check.comparisons[1].agrees(1e-5, 1e-7)
+
+
+def test_an_unused_leaf_has_gradient_zero_both_ways() -> None:
+    check = check_gradients(lambda a, b: a * 2, [1.5, 7.0])
+    assert [c.autodiff for c in check.comparisons] == [2.0, 0.0]
+    assert check.comparisons[1].numerical == 0.0
+
+
+def test_model_loss_gradients_agree_for_chosen_parameters() -> None:
+    data = moons(12, noise=0.1, seed=3)
+    model = MLP(2, [4, 4, 1], seed=3)
+    before = [p.data for p in model.parameters()]
+    check = check_model_gradients(
+        model, lambda m: max_margin(m, data.xs, data.ys).total_loss, indices=[0, 5, 20, 36]
+    )
+    assert [c.index for c in check.comparisons] == [0, 5, 20, 36]
+    assert check.max_error < 1e-7
+    assert [p.data for p in model.parameters()] == before
+
+
+def test_unfused_model_passes_too() -> None:
+    data = moons(6, noise=0.1, seed=4)
+    check = check_model_gradients(
+        Unfused(MLP(2, [3, 1], seed=4)), lambda m: max_margin(m, data.xs, data.ys).total_loss
+    )
+    assert len(check.comparisons) == 13
+
+
+def test_a_wrong_model_gradient_is_caught() -> None:
+    data = moons(8, noise=0.1, seed=5)
+    model = MLP(2, [3, 1], seed=5)
+
+    def halved_gradient_loss(m: MLP) -> Value:
+        loss = max_margin(m, data.xs, data.ys).total_loss
+        # same value, but every local derivative halved: autodiff reports half the truth
+        return _node(loss.data, (loss,), (0.5,), "half")
+
+    with pytest.raises(GradientMismatch):
+        check_model_gradients(model, halved_gradient_loss, indices=[0, 1, 2])
+
+
+def test_rows_for_a_table() -> None:
+    check = GradientCheck((GradientComparison(3, 1.0, 1.0 + 1e-9),), rtol=1e-5, atol=0.0)
+    [row] = check.rows()
+    assert row["index"] == 3
+    assert row["agrees"] is True
+    assert row["|difference|"] == pytest.approx(1e-9)
+    assert GradientCheck((), 1e-5, 1e-7).max_error == 0.0
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"h": 0.0}, ValueError, "h must be positive"),
+        ({"h": math.nan}, ValueError, "h must be finite"),
+        ({"h": "1e-6"}, TypeError, "h must be an int or a float"),
+        ({"rtol": -1.0}, ValueError, "rtol must be >= 0"),
+        ({"atol": True}, TypeError, "atol must be an int or a float"),
+    ],
+)
+def test_bad_settings_are_refused(kwargs: dict[str, object], error: type, message: str) -> None:
+    with pytest.raises(error, match=message):
+        check_gradients(lambda a: a * a, [1.0], **kwargs)  # type: ignore[arg-type]
+
+
+def test_bad_inputs_and_outputs_are_refused() -> None:
+    with pytest.raises(ValueError, match=r"inputs\[0\] must be finite"):
+        check_gradients(lambda a: a, [math.inf])
+    with pytest.raises(TypeError, match="must return a Value, got float"):
+        check_gradients(lambda a: a.data, [1.0])  # type: ignore[arg-type, return-value]
+    with pytest.raises(ValueError, match="not finite at x \\+ h"):
+        numerical_derivative(lambda x: math.inf if x > 0 else 0.0, 0.0)
+    with pytest.raises(TypeError, match="must return a number or a Value, got str"):
+        numerical_derivative(lambda x: "1", 0.0)  # type: ignore[arg-type, return-value]
+
+
+def test_bad_indices_are_refused() -> None:
+    model = MLP(2, [1], seed=0)
+
+    def loss(m: MLP) -> Value:
+        return max_margin(m, [[1.0, 2.0]], [1.0]).total_loss
+
+    with pytest.raises(ValueError, match="index 3 is out of range: there are 3 inputs"):
+        check_model_gradients(model, loss, indices=[3])
+    with pytest.raises(ValueError, match="must not repeat"):
+        check_model_gradients(model, loss, indices=[1, 1])
+    with pytest.raises(TypeError, match="indices must be ints, got float"):
+        check_model_gradients(model, loss, indices=[1.0])  # type: ignore[list-item]
+    with pytest.raises(TypeError, match="indices must be a sequence of ints"):
+        check_model_gradients(model, loss, indices=3)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="model must be a micrograd Module"):
+        check_model_gradients([1.0], loss)  # type: ignore[type-var, arg-type]
