@@ -24,6 +24,10 @@ REPOSITORY_BRANCH = os.environ.get("MICROGRAD_BOOK_BRANCH", "main")
 
 extensions = [
     "myst_nb",
+    # Exercises: `solution-start`/`solution-end` let executed code cells sit inside a
+    # solution; its `:class: dropdown` is folded away by sphinx-togglebutton.
+    "sphinx_exercise",
+    "sphinx_togglebutton",
     "sphinx.ext.autodoc",
     "sphinx.ext.napoleon",
     "sphinx.ext.viewcode",
@@ -40,6 +44,10 @@ nb_execution_raise_on_error = True
 nb_execution_show_tb = True
 nb_merge_streams = True
 nb_execution_excludepatterns: list[str] = []
+
+# -- Exercises ----------------------------------------------------------------------------
+togglebutton_hint = "Show the solution"
+togglebutton_hint_hide = "Hide the solution"
 
 # -- API reference ------------------------------------------------------------------------
 autodoc_member_order = "bysource"
