@@ -47,18 +47,22 @@ def provide_dot(session: nox.Session) -> None:
     session.log("Graphviz not found on PATH: using graphviz-pure as dot")
 
 
-def install_book(session: nox.Session) -> None:
-    """The library with its extras, the docs toolchain, and a ``dot`` program."""
+def install_book(session: nox.Session) -> dict[str, str]:
+    """The library with its extras, the docs toolchain, a ``dot`` program and micrograd 0.1.0.
+
+    Returns the environment the build needs: the design notes run Karpathy's
+    micrograd (found through ``MICROGRAD_REFERENCE_PATH``) to compare and time it.
+    """
     session.install("-e", ".[plot,graph]", *nox.project.dependency_groups(PYPROJECT, "docs"))
     provide_dot(session)
+    return {"MICROGRAD_REFERENCE_PATH": install_reference_micrograd(session)}
 
 
 @nox.session
 def tests(session: nox.Session) -> None:
     """Run the test suite with coverage of micrograd/, including a full book build."""
-    install_book(session)
+    env = install_book(session)
     session.install(*nox.project.dependency_groups(PYPROJECT, "test"))
-    env = {"MICROGRAD_REFERENCE_PATH": install_reference_micrograd(session)}
     session.run(
         "pytest",
         "--ignore=tests/browser",  # needs Chromium; run by the browser session
@@ -89,8 +93,8 @@ def bench(session: nox.Session) -> None:
 @nox.session
 def docs(session: nox.Session) -> None:
     """Execute every chapter and build the book into book/_build/html (warnings are errors)."""
-    install_book(session)
-    session.run(*SPHINX_BUILD, str(BOOK), str(BOOK_HTML), *session.posargs)
+    env = install_book(session)
+    session.run(*SPHINX_BUILD, str(BOOK), str(BOOK_HTML), *session.posargs, env=env)
 
 
 CHROMIUM = "/usr/bin/chromium"
@@ -99,10 +103,10 @@ CHROMIUM = "/usr/bin/chromium"
 @nox.session
 def browser(session: nox.Session) -> None:
     """Check the built book in headless Chromium (Debian's /usr/bin/chromium) with Playwright."""
-    install_book(session)
+    book_env = install_book(session)
     session.install(*nox.project.dependency_groups(PYPROJECT, "browser"))
     if not (BOOK_HTML / "index.html").exists():
-        session.run(*SPHINX_BUILD, str(BOOK), str(BOOK_HTML))
+        session.run(*SPHINX_BUILD, str(BOOK), str(BOOK_HTML), env=book_env)
     chromium = shutil.which("chromium") or CHROMIUM
     if not Path(chromium).exists():
         session.error("Chromium not found: install it with `apt-get install -y chromium`")
@@ -113,7 +117,7 @@ def browser(session: nox.Session) -> None:
 @nox.session(name="docs-live")
 def docs_live(session: nox.Session) -> None:
     """Rebuild the book on every change and serve it with live reload."""
-    install_book(session)
+    env = install_book(session)
     session.install("sphinx-autobuild")
     session.run(
         "sphinx-autobuild",
@@ -123,6 +127,7 @@ def docs_live(session: nox.Session) -> None:
         str(BOOK),
         str(BOOK_HTML),
         *session.posargs,
+        env=env,
     )
 
 
