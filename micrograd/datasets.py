@@ -14,7 +14,16 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-__all__ = ["BLOB_CENTERS", "Dataset", "blobs", "moons", "spiral"]
+__all__ = [
+    "BLOB_CENTERS",
+    "LABEL_HINT",
+    "Dataset",
+    "blobs",
+    "check_label",
+    "moons",
+    "spiral",
+    "train_test_split",
+]
 
 Point = tuple[float, float]
 
@@ -34,10 +43,25 @@ def _check_point(i: int, point: object) -> Point:
     return (float(x), float(y))
 
 
-def _check_label(i: int, label: object) -> float:
-    if not _is_real(label) or label not in (-1, 1):
-        raise ValueError(f"ys[{i}] must be -1 or 1, got {label!r}")
-    return float(label)
+LABEL_HINT = "0/1 labels must be mapped with y * 2 - 1"
+"""What the label checks say about scikit-learn style 0/1 labels."""
+
+
+def check_label(where: str, label: object) -> float:
+    """Return ``label`` as a float if it is -1 or 1 (an int or a float, not a bool).
+
+    Args:
+        where: How to name the label in the error, e.g. ``"ys[3]"``.
+        label: The label to check.
+
+    Raises:
+        ValueError: If ``label`` is anything else; the message says how to map
+            0/1 labels (``y * 2 - 1``).
+
+    """
+    if isinstance(label, int | float) and not isinstance(label, bool) and label in (-1, 1):
+        return float(label)
+    raise ValueError(f"{where} must be -1 or 1, got {label!r}; {LABEL_HINT}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +100,7 @@ class Dataset:
         if not isinstance(self.metadata, Mapping):
             raise TypeError(f"metadata must be a mapping, got {type(self.metadata).__name__}")
         object.__setattr__(self, "xs", tuple(_check_point(i, p) for i, p in enumerate(xs)))
-        object.__setattr__(self, "ys", tuple(_check_label(i, y) for i, y in enumerate(ys)))
+        object.__setattr__(self, "ys", tuple(check_label(f"ys[{i}]", y) for i, y in enumerate(ys)))
         object.__setattr__(self, "metadata", MappingProxyType(dict(self.metadata)))
 
     @classmethod
@@ -234,3 +258,84 @@ def blobs(n_samples: int = 100, noise: float = 0.5, seed: int | None = None) -> 
         "centers": BLOB_CENTERS,
     }
     return Dataset(tuple(xs), tuple(ys), metadata)
+
+
+def _test_counts(sizes: list[int], test_fraction: float) -> list[int]:
+    """How many points of each class (of ``sizes``) go to the test part.
+
+    ``test_fraction`` of all points (rounded half up, and at least one point in
+    each part) shared out in proportion to the class sizes by largest
+    remainder; then every class with two or more points keeps at least one in
+    each part.
+    """
+    n = sum(sizes)
+    total = min(max(math.floor(n * test_fraction + 0.5), 1), n - 1)
+    quotas = [size * total / n for size in sizes]
+    counts = [math.floor(q) for q in quotas]
+    largest_remainders = sorted(range(len(sizes)), key=lambda c: counts[c] - quotas[c])
+    for c in largest_remainders[: total - sum(counts)]:
+        counts[c] += 1
+    return [
+        min(max(k, 1), size - 1) if size >= 2 else k for k, size in zip(counts, sizes, strict=True)
+    ]
+
+
+def train_test_split(
+    dataset: Dataset, test_fraction: float = 0.25, seed: int | None = 0
+) -> tuple[Dataset, Dataset]:
+    """Split ``dataset`` into a training part and a held-out test part.
+
+    The test part gets ``test_fraction`` of the points (rounded half up, at
+    least one, never all), shared between the classes in proportion to their
+    sizes, the points drawn with ``random.Random(seed)``. The split is
+    stratified: a class with two or more points keeps at least one in each
+    part, so both classes appear in both parts whenever possible. Points keep their original order
+    within each part. The same arguments always give the same split.
+
+    Args:
+        dataset: The points to split.
+        test_fraction: The share of each class held out, strictly between 0 and 1.
+        seed: Seed for choosing the test points (``None``: a fresh random split).
+
+    Returns:
+        ``(train, test)``; their metadata is the dataset's, with ``n_samples``
+        set to the part's size and ``split`` (``"train"`` or ``"test"``),
+        ``test_fraction`` and ``split_seed`` added.
+
+    Raises:
+        TypeError: If an argument has the wrong type.
+        ValueError: If ``test_fraction`` is not strictly between 0 and 1, or
+            the dataset has fewer than two points.
+
+    """
+    if not isinstance(dataset, Dataset):
+        raise TypeError(f"dataset must be a Dataset, got {type(dataset).__name__}")
+    if not _is_real(test_fraction):
+        raise TypeError(f"test_fraction must be a number, got {type(test_fraction).__name__}")
+    if not 0.0 < test_fraction < 1.0:
+        raise ValueError(f"test_fraction must be strictly between 0 and 1, got {test_fraction!r}")
+    if len(dataset) < 2:
+        raise ValueError(f"a split needs at least two points, got {len(dataset)}")
+    rng = _rng(seed)
+    classes = [[i for i, y in enumerate(dataset.ys) if y == label] for label in (-1.0, 1.0)]
+    counts = _test_counts([len(members) for members in classes], test_fraction)
+    test: set[int] = set()
+    for members, count in zip(classes, counts, strict=True):
+        test.update(rng.sample(members, count))
+
+    def part(name: str, indices: list[int]) -> Dataset:
+        metadata = {
+            **dataset.metadata,
+            "n_samples": len(indices),
+            "split": name,
+            "test_fraction": float(test_fraction),
+            "split_seed": seed,
+        }
+        xs = tuple(dataset.xs[i] for i in indices)
+        return Dataset(xs, tuple(dataset.ys[i] for i in indices), metadata)
+
+    everything = range(len(dataset))
+    return (
+        part("train", [i for i in everything if i not in test]),
+        part("test", sorted(test)),
+    )

@@ -20,12 +20,32 @@ DEFAULT_MAX_NODES = 1000
 """How many nodes :func:`to_dot` and :func:`draw` accept unless told otherwise."""
 
 
+def _check_root(root: object) -> Value:
+    if not isinstance(root, Value):
+        raise TypeError(f"root must be a micrograd Value, got {type(root).__name__}")
+    return root
+
+
+def _check_grads(grads: object) -> Gradients | None:
+    if grads is not None and not isinstance(grads, Gradients):
+        raise TypeError(
+            f"grads must be the Gradients from backward() or None, got {type(grads).__name__}"
+        )
+    return grads
+
+
 def nodes(root: Value, grads: Gradients | None = None) -> list[dict[str, Any]]:
     """One row per node ``root`` depends on, inputs first.
 
     Rows are ``{"id", "label", "op", "data", "grad"}``; ``grad`` is
     ``grads.get(node, 0.0)``, or ``None`` when no gradients are given.
+
+    Raises:
+        TypeError: If ``root`` is not a ``Value`` or ``grads`` is neither
+            ``None`` nor the :class:`~micrograd.engine.Gradients` from ``backward()``.
+
     """
+    _check_grads(grads)
     return [
         {
             "id": i,
@@ -34,22 +54,31 @@ def nodes(root: Value, grads: Gradients | None = None) -> list[dict[str, Any]]:
             "data": node.data,
             "grad": None if grads is None else grads.get(node, 0.0),
         }
-        for i, node in enumerate(topological_order(root))
+        for i, node in enumerate(topological_order(_check_root(root)))
     ]
 
 
 def edges(root: Value) -> list[dict[str, Any]]:
     """One row per edge, in the order of :func:`nodes` then operand order.
 
-    Rows are ``{"from", "to", "child_op", "local_gradient"}``: the input node
-    ``from`` feeds the node ``to``, whose operation is ``child_op``, and
-    ``local_gradient`` is ``d to / d from``. An input used twice by the same
-    node (``x * x``) has two rows.
+    Rows are ``{"input", "input_label", "output", "output_label", "output_op",
+    "local_gradient"}``: node ``input`` (named ``input_label``) feeds node
+    ``output`` (named ``output_label``), computed by operation ``output_op``,
+    and ``local_gradient`` is ``d output / d input``. Ids are those of
+    :func:`nodes`; a label is ``""`` for an unnamed node. An input used twice
+    by the same node (``x * x``) has two rows.
     """
-    order = topological_order(root)
+    order = topological_order(_check_root(root))
     ids = {node: i for i, node in enumerate(order)}
     return [
-        {"from": ids[child], "to": ids[node], "child_op": node.op, "local_gradient": local}
+        {
+            "input": ids[child],
+            "input_label": child.label,
+            "output": ids[node],
+            "output_label": node.label,
+            "output_op": node.op,
+            "local_gradient": local,
+        }
         for node in order
         for child, local in zip(node.children, node.local_grads, strict=True)
     ]
@@ -75,11 +104,12 @@ def _escape_string(text: str) -> str:
 
 def _statements(root: Value, grads: Gradients | None, rankdir: str, max_nodes: int) -> list[str]:
     """The node and edge statements shared by :func:`to_dot` and :func:`draw`."""
+    _check_grads(grads)
     if rankdir not in ("LR", "RL", "TB", "BT"):
         raise ValueError(f"rankdir must be one of LR, RL, TB, BT, got {rankdir!r}")
     if not isinstance(max_nodes, int) or isinstance(max_nodes, bool) or max_nodes < 1:
         raise ValueError(f"max_nodes must be an int >= 1, got {max_nodes!r}")
-    order = topological_order(root)
+    order = topological_order(_check_root(root))
     if len(order) > max_nodes:
         raise ValueError(
             f"the graph has {len(order):,} nodes, more than max_nodes={max_nodes:,}; "
@@ -90,7 +120,8 @@ def _statements(root: Value, grads: Gradients | None, rankdir: str, max_nodes: i
     horizontal = rankdir in ("LR", "RL")
     lines = []
     for node, i in ids.items():
-        fields = [node.label, f"data {node.data:.4f}"]
+        fields = [node.label] if node.label else []
+        fields.append(f"data {node.data:.4f}")
         if grads is not None:
             fields.append(f"grad {grads.get(node, 0.0):.4f}")
         label = " | ".join(_escape_record(f) for f in fields)

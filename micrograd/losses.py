@@ -6,6 +6,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from micrograd.datasets import check_label
 from micrograd.engine import Value
 from micrograd.nn import Module
 
@@ -21,6 +22,7 @@ class LossResult:
         data_loss: The mean hinge loss over the points.
         reg_loss: ``alpha`` times the sum of the squared parameters.
         accuracy: The fraction of points on the right side of the boundary (0 to 1).
+        scores: The model's score for each point, in order.
 
     """
 
@@ -28,6 +30,7 @@ class LossResult:
     data_loss: Value
     reg_loss: Value
     accuracy: float
+    scores: tuple[float, ...] = ()
 
 
 def check_alpha(alpha: object) -> float:
@@ -65,24 +68,36 @@ def max_margin(
         alpha: The L2 regularization strength (micrograd's ``1e-4``).
 
     Raises:
-        ValueError: If ``xs`` and ``ys`` differ in length or are empty, ``alpha``
-            is negative or not finite, or the model has more than one output.
+        TypeError: If ``model`` is not a model or ``xs``/``ys`` are not sequences.
+        ValueError: If ``xs`` and ``ys`` differ in length or are empty, a label
+            is not -1 or 1, ``alpha`` is negative or not finite, or the model has
+            more than one output.
 
     """
+    if not isinstance(model, Module):
+        raise TypeError(f"model must be a micrograd.nn model, got {type(model).__name__}")
+    for name, seq in (("xs", xs), ("ys", ys)):
+        if isinstance(seq, str | bytes) or not isinstance(seq, Sequence):
+            raise TypeError(f"{name} must be a sequence, got {type(seq).__name__}")
     if len(xs) != len(ys):
         raise ValueError(f"xs and ys must have the same length, got {len(xs)} and {len(ys)}")
     if len(xs) == 0:
         raise ValueError("the loss needs at least one point")
     check_alpha(alpha)
+    labels = [check_label(f"ys[{i}]", y) for i, y in enumerate(ys)]
 
     margins = []
+    scores = []
     correct = 0
-    for x, y in zip(xs, ys, strict=True):
+    for x, y in zip(xs, labels, strict=True):
         score = model(x)
         if not isinstance(score, Value):
             raise ValueError(f"max_margin needs a model with one output, got {len(score)} outputs")
         margins.append((1 + -y * score).relu())
+        scores.append(score.data)
         correct += (y > 0) == (score.data > 0)
     data_loss = Value.sum(margins) * (1.0 / len(margins))
     reg_loss = alpha * Value.sum(p * p for p in model.parameters())
-    return LossResult(data_loss + reg_loss, data_loss, reg_loss, correct / len(margins))
+    return LossResult(
+        data_loss + reg_loss, data_loss, reg_loss, correct / len(margins), tuple(scores)
+    )

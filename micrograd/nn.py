@@ -11,14 +11,15 @@ a private ``random.Random(seed)``, never the global generator.
 
 from __future__ import annotations
 
+import math
 import random
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Self
 
 from micrograd.engine import Gradients, Number, Value, fused_linear, lift
 
-__all__ = ["MLP", "Layer", "Module", "Neuron", "Unfused"]
+__all__ = ["MLP", "Layer", "Module", "Neuron", "Unfused", "dead_relus"]
 
 
 def _check_size(name: str, value: object) -> int:
@@ -40,7 +41,27 @@ def _check_learning_rate(learning_rate: object) -> float:
         raise TypeError(
             f"learning_rate must be an int or a float, got {type(learning_rate).__name__}"
         )
+    if not math.isfinite(learning_rate):
+        raise ValueError(f"learning_rate must be finite, got {learning_rate!r}")
     return float(learning_rate)
+
+
+def _finite_floats(values: Sequence[object]) -> list[float]:
+    """``values`` as floats, or a ``TypeError``/``ValueError`` naming the first bad entry."""
+    floats = []
+    for i, value in enumerate(values):
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            raise TypeError(
+                f"parameter {i} must be an int or a float, got {type(value).__name__}: {value!r}"
+            )
+        try:
+            number = float(value)
+        except OverflowError:  # an int beyond the float range
+            number = math.inf
+        if not math.isfinite(number):
+            raise ValueError(f"parameter {i} must be finite, got {value!r}")
+        floats.append(number)
+    return floats
 
 
 def _input_nodes(x: Sequence[Value | Number], expected: int) -> tuple[Value, ...]:
@@ -76,31 +97,60 @@ class Module(ABC):
         """A new model of the same shape holding ``values`` in :meth:`parameters` order.
 
         Raises:
-            ValueError: If ``values`` does not hold exactly :meth:`parameter_count` numbers.
-            TypeError: If an entry is not an int or a float.
+            ValueError: If ``values`` does not hold exactly :meth:`parameter_count`
+                numbers, or one is NaN or infinite.
+            TypeError: If ``values`` is not a sequence or an entry is not an int or a float.
 
         """
+        if isinstance(values, str | bytes) or not isinstance(values, Sequence):
+            raise TypeError(f"values must be a sequence of numbers, got {type(values).__name__}")
         needed = self.parameter_count()
         if len(values) != needed:
             raise ValueError(
                 f"this model needs exactly {needed} parameter values, got {len(values)}"
             )
-        floats = [Value(v).data for v in values]
-        return self._rebuild(iter(floats))
+        return self._rebuild(iter(_finite_floats(values)))
 
     def apply_gradients(self, grads: Gradients, learning_rate: Number) -> Self:
         """One step of gradient descent, returned as a new model.
 
         Each parameter ``p`` becomes ``p - learning_rate * grads.get(p, 0.0)``; a
         parameter the loss does not depend on keeps its value. ``self`` is unchanged.
+
+        Raises:
+            TypeError: If ``grads`` is not a :class:`~micrograd.engine.Gradients`
+                or ``learning_rate`` is not a number.
+            ValueError: If ``learning_rate`` is NaN or infinite, or the step would
+                make a parameter NaN or infinite (the gradient is not finite or too
+                large); :func:`~micrograd.trainer.train` reports that as divergence.
+
         """
         if not isinstance(grads, Gradients):
             raise TypeError(
                 f"grads must be the Gradients from backward(), got {type(grads).__name__}"
             )
         lr = _check_learning_rate(learning_rate)
+        values = self._descended(grads, lr)
+        for i, value in enumerate(values):
+            if not math.isfinite(value):
+                raise ValueError(
+                    f"this step makes parameter {i} {value!r} (its gradient is "
+                    f"{grads.get(self.parameters()[i], 0.0)!r}); use a smaller learning rate"
+                )
+        return self._rebuild(iter(values))
+
+    def _descended(self, grads: Gradients, learning_rate: float) -> list[float]:
+        """The parameter values after one unchecked gradient-descent step."""
         get = grads.get
-        return self._rebuild(p.data - lr * get(p, 0.0) for p in self.parameters())
+        return [p.data - learning_rate * get(p, 0.0) for p in self.parameters()]
+
+    def _descend(self, grads: Gradients, learning_rate: float) -> Self:
+        """:meth:`apply_gradients` without checks, for the training loop.
+
+        Non-finite parameters are let through: the loop's next step reports them
+        as divergence, with the run attached.
+        """
+        return self._rebuild(iter(self._descended(grads, learning_rate)))
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(
@@ -405,6 +455,23 @@ class MLP(Module):
         return f"MLP({' → '.join(parts)}, {self.parameter_count()} parameters)"
 
 
+def _unfused_neuron(neuron: Neuron, x: Sequence[Value]) -> Value:
+    """One neuron the micrograd way: ``bias + w0 * x0 + w1 * x1 + ...``, then ReLU."""
+    act = neuron.bias
+    for w, xi in zip(neuron.weights, x, strict=True):
+        act = act + w * xi
+    return act.relu() if neuron.nonlin else act
+
+
+def _layers_of(model: Neuron | Layer | MLP) -> tuple[Layer, ...]:
+    """``model`` seen as a stack of layers (a neuron is a layer of one)."""
+    if isinstance(model, MLP):
+        return model.layers
+    if isinstance(model, Layer):
+        return (model,)
+    return (Layer._make([model]),)
+
+
 class Unfused(Module):
     """The same model, evaluated with one graph node per scalar ``*`` and ``+``.
 
@@ -412,38 +479,40 @@ class Unfused(Module):
     and ``nin`` additions; this library normally builds one fused node instead.
     ``Unfused(model)`` computes the same numbers the micrograd way, so the two
     graphs can be compared (the book's design notes measure both). It shares the
-    wrapped model's parameter nodes and trains like any other model.
+    wrapped model's parameter nodes, gives the same values and gradients, and
+    trains like any other model.
 
     Args:
-        model: The MLP to evaluate node by node.
+        model: The :class:`Neuron`, :class:`Layer` or :class:`MLP` to evaluate
+            node by node. The output has the wrapped model's shape: a ``Value``
+            for a neuron or a one-unit last layer, else a list.
+
+    Raises:
+        TypeError: If ``model`` is not a ``Neuron``, ``Layer`` or ``MLP``.
 
     """
 
     __slots__ = ("_model",)
 
-    _model: MLP
+    _model: Neuron | Layer | MLP
 
-    def __init__(self, model: MLP) -> None:
-        if not isinstance(model, MLP):
-            raise TypeError(f"Unfused wraps an MLP, got {type(model).__name__}")
+    def __init__(self, model: Neuron | Layer | MLP) -> None:
+        if not isinstance(model, Neuron | Layer | MLP):
+            raise TypeError(
+                f"Unfused wraps a Neuron, a Layer or an MLP, got {type(model).__name__}"
+            )
         _set(self, "_model", model)
 
     @property
-    def model(self) -> MLP:
+    def model(self) -> Neuron | Layer | MLP:
         """The wrapped model."""
         return self._model
 
     def __call__(self, x: Sequence[Value | Number]) -> Value | list[Value]:
         """The wrapped model's output, built from one node per scalar operation."""
         out: list[Value] = list(_input_nodes(x, self._model.nin))
-        for layer in self._model.layers:
-            acts = []
-            for neuron in layer.neurons:
-                act = neuron.bias
-                for w, xi in zip(neuron.weights, out, strict=True):
-                    act = act + w * xi
-                acts.append(act.relu() if neuron.nonlin else act)
-            out = acts
+        for layer in _layers_of(self._model):
+            out = [_unfused_neuron(neuron, out) for neuron in layer.neurons]
         return out[0] if len(out) == 1 else out
 
     def parameters(self) -> list[Value]:
@@ -455,3 +524,38 @@ class Unfused(Module):
 
     def __repr__(self) -> str:
         return f"Unfused({self._model!r})"
+
+
+def dead_relus(model: MLP, xs: Iterable[Sequence[Number]]) -> list[int]:
+    """How many ReLU units of each hidden layer output 0 for every point in ``xs``.
+
+    A "dead" unit passes no gradient for any of these points, so training on
+    them cannot revive it. The output layer is linear and is not counted.
+
+    Args:
+        model: The model to inspect.
+        xs: The input points, e.g. ``dataset.xs``.
+
+    Returns:
+        One count per hidden layer, input side first (empty for a one-layer MLP).
+
+    Raises:
+        TypeError: If ``model`` is not an :class:`MLP`.
+        ValueError: If ``xs`` is empty or a point has the wrong length.
+
+    """
+    if not isinstance(model, MLP):
+        raise TypeError(f"dead_relus needs an MLP, got {type(model).__name__}")
+    hidden = model.layers[:-1]
+    alive = [[False] * layer.nout for layer in hidden]
+    seen = 0
+    for x in xs:
+        seen += 1
+        out = _input_nodes(x, model.nin)
+        for layer, flags in zip(hidden, alive, strict=False):
+            out = layer._forward(out)
+            for j, unit in enumerate(out):
+                flags[j] = flags[j] or unit.data != 0.0
+    if seen == 0:
+        raise ValueError("dead_relus needs at least one input point")
+    return [flags.count(False) for flags in alive]

@@ -17,12 +17,16 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from micrograd.datasets import Dataset
-from micrograd.losses import check_alpha, max_margin
+from micrograd.losses import LossResult, check_alpha, max_margin
 from micrograd.nn import Module
 
 __all__ = [
+    "InvalidLearningRate",
     "LearningRate",
+    "TrainingCancelled",
     "TrainingDiverged",
+    "TrainingFailed",
+    "TrainingInterrupted",
     "TrainingRecord",
     "TrainingRun",
     "official_micrograd_learning_rate",
@@ -35,9 +39,27 @@ LearningRate = float | Callable[[int], float]
 """A constant learning rate, or a function of the step number (0, 1, ...)."""
 
 
-def official_micrograd_learning_rate(step: int) -> float:
-    """The schedule of micrograd's demo: ``1.0 - 0.9 * step / 100`` (1.0 down to 0.109)."""
-    return 1.0 - 0.9 * step / 100
+def official_micrograd_learning_rate(step: int, total_steps: int = 100) -> float:
+    """The schedule of micrograd's demo, stretched over ``total_steps``: ``1.0 - 0.9 * step / total_steps``.
+
+    It falls linearly from 1.0 at step 0 to 0.1 at ``step == total_steps`` (micrograd's
+    demo uses ``total_steps=100``). :func:`train` uses it with ``total_steps=steps``
+    when no learning rate is given, so every run decays 1.0 to 0.1 over its own length.
+
+    Raises:
+        TypeError: If ``step`` or ``total_steps`` is not an int.
+        ValueError: If ``total_steps < 1`` or ``step`` is outside ``0..total_steps``
+            (past the end the rate would fall below 0.1 and then turn negative).
+
+    """
+    _check_int("step", step, 0)
+    _check_int("total_steps", total_steps, 1)
+    if step > total_steps:
+        raise ValueError(
+            f"step must be at most total_steps={total_steps}, got {step}; pass the run's "
+            "length as total_steps (past it the rate would turn negative)"
+        )
+    return 1.0 - 0.9 * step / total_steps
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,12 +88,20 @@ class TrainingRecord:
 class TrainingRun(Generic[M]):
     """The immutable result of :func:`train`.
 
+    A run attached to an exception (:class:`TrainingDiverged`,
+    :class:`TrainingInterrupted`) is *partial*: it holds the steps finished
+    before training stopped.
+
     Attributes:
         initial_model: The model training started from (unchanged).
         history: The logged steps, in order.
         final_model: The model after the last update.
-        final_loss: The total loss of ``final_model`` on the whole dataset.
-        final_accuracy: The accuracy of ``final_model`` on the whole dataset (0 to 1).
+        final_loss: The total loss of ``final_model`` on the whole dataset. In a
+            partial run: for :class:`TrainingDiverged` the non-finite loss of the
+            diverging step; for :class:`TrainingInterrupted` ``nan``, because
+            ``final_model`` was not measured.
+        final_accuracy: The accuracy of ``final_model`` on the whole dataset
+            (0 to 1), or, in a partial run, as for ``final_loss``.
 
     """
 
@@ -83,22 +113,99 @@ class TrainingRun(Generic[M]):
 
 
 class TrainingDiverged(ArithmeticError):
-    """The loss became infinite or NaN during :func:`train`.
+    """A score or the loss became infinite or NaN during :func:`train`.
+
+    The diverging step's record is logged (and passed to the callback) before
+    this is raised.
 
     Attributes:
-        step: The step at which the loss was first not finite.
+        step: The step at which a score or the loss was first not finite
+            (``steps`` if it was the final model's).
+        loss: That step's total loss (possibly finite when only a score was not).
         run: The partial :class:`TrainingRun`: history up to and including that
-            step, and as ``final_model`` the model that produced the bad loss.
+            step, and as ``final_model`` the model that produced the bad numbers.
+        last_finite_model: The last model whose scores and loss were all finite
+            (the model before the diverging update), to resume from with a
+            smaller learning rate; ``None`` if the starting model already diverged.
 
     """
 
-    def __init__(self, step: int, loss: float, run: TrainingRun[Any]) -> None:
+    def __init__(
+        self, step: int, loss: float, run: TrainingRun[Any], last_finite_model: Module | None
+    ) -> None:
         super().__init__(
-            f"training diverged at step {step}: the loss is {loss!r}; try a smaller "
-            "learning rate (the partial run is attached as .run)"
+            f"training diverged at step {step}: the loss is {loss!r} or a score is not "
+            "finite; try a smaller learning rate, resuming from .last_finite_model "
+            "(the partial run is attached as .run)"
+        )
+        self.step = step
+        self.loss = loss
+        self.run = run
+        self.last_finite_model = last_finite_model
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle and copy support: rebuilt from the same four attributes."""
+        return (type(self), (self.step, self.loss, self.run, self.last_finite_model))
+
+
+class TrainingInterrupted(BaseException):
+    """Training stopped early; the finished steps are kept in :attr:`run`.
+
+    Never raised itself; :func:`train` raises one of its two subclasses, so that
+    ``except TrainingInterrupted`` catches every early stop:
+
+    * :class:`TrainingFailed` (also an ``Exception``): the callback or the
+      learning-rate function raised, or the schedule returned a bad rate. It is
+      raised ``from`` the original error (``error.__cause__``).
+    * :class:`TrainingCancelled` (also a ``KeyboardInterrupt``): Ctrl-C. Being a
+      ``KeyboardInterrupt`` and not an ``Exception``, it is not swallowed by
+      ``except Exception`` and still stops a script or a notebook cell.
+
+    Attributes:
+        step: The step that was running when training stopped.
+        run: The partial :class:`TrainingRun`: every record logged before the
+            stop, and as ``final_model`` the model after the last finished update
+            (its ``final_loss`` and ``final_accuracy`` are ``nan``: not measured).
+
+    """
+
+    def __init__(self, step: int, run: TrainingRun[Any], reason: str = "") -> None:
+        message = f"training stopped at step {step}"
+        super().__init__(
+            f"{message}: {reason} (the partial run is attached as .run)"
+            if reason
+            else f"{message} (the partial run is attached as .run)"
         )
         self.step = step
         self.run = run
+        self.reason = reason
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle and copy support: rebuilt from ``step``, ``run`` and ``reason``."""
+        return (type(self), (self.step, self.run, self.reason))
+
+
+class TrainingFailed(TrainingInterrupted, Exception):
+    """The callback or the learning-rate function raised during :func:`train`.
+
+    Raised ``from`` the original error. See :class:`TrainingInterrupted` for the
+    attributes.
+    """
+
+
+class InvalidLearningRate(TrainingFailed, ValueError):
+    """The learning-rate function returned a negative, NaN or infinite rate.
+
+    Both a :class:`TrainingFailed` (with the partial run) and a ``ValueError``.
+    """
+
+
+class TrainingCancelled(TrainingInterrupted, KeyboardInterrupt):
+    """Ctrl-C (``KeyboardInterrupt``) during :func:`train`, with the partial run attached.
+
+    A ``KeyboardInterrupt``, so ``except Exception`` does not swallow it. See
+    :class:`TrainingInterrupted` for the attributes.
+    """
 
 
 @contextmanager
@@ -127,13 +234,135 @@ def _check_int(name: str, value: object, minimum: int) -> int:
     return value
 
 
-def _rate_at(learning_rate: LearningRate, step: int) -> float:
-    rate = learning_rate(step) if callable(learning_rate) else learning_rate
-    if not isinstance(rate, int | float) or isinstance(rate, bool):
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _is_valid_rate(rate: float) -> bool:
+    return math.isfinite(rate) and rate >= 0.0
+
+
+def _check_constant_rate(learning_rate: object) -> None:
+    if learning_rate is None or callable(learning_rate):
+        return
+    if not _is_number(learning_rate):
         raise TypeError(
-            f"the learning rate for step {step} must be a number, got {type(rate).__name__}"
+            "learning_rate must be a number, a function of the step returning one, or None, "
+            f"got {type(learning_rate).__name__}: {learning_rate!r}"
         )
-    return float(rate)
+    if not _is_valid_rate(float(learning_rate)):  # type: ignore[arg-type]
+        raise ValueError(
+            f"learning_rate must be a finite number >= 0, got {learning_rate!r} "
+            "(the rate of every step from step 0)"
+        )
+
+
+def _check_arguments(
+    model: object,
+    dataset: object,
+    learning_rate: object,
+    batch_size: object,
+    seed: object,
+    callback: object,
+) -> None:
+    """The argument checks of :func:`train`, all made before step 0."""
+    if not isinstance(model, Module):
+        raise TypeError(
+            f"model must be a micrograd.nn model (Neuron, Layer, MLP, Unfused), "
+            f"got {type(model).__name__}"
+        )
+    if not isinstance(dataset, Dataset):
+        raise TypeError(f"dataset must be a Dataset, got {type(dataset).__name__}")
+    _check_constant_rate(learning_rate)
+    if batch_size is not None:
+        _check_int("batch_size", batch_size, 1)
+        if batch_size > len(dataset):  # type: ignore[operator]
+            raise ValueError(
+                f"batch_size must be at most the dataset size {len(dataset)}, got {batch_size}"
+            )
+    if seed is not None and not (isinstance(seed, int) and not isinstance(seed, bool)):
+        raise TypeError(f"seed must be an int or None, got {type(seed).__name__}")
+    if callback is not None and not callable(callback):
+        raise TypeError(
+            "callback must be a function taking a TrainingRecord (or None), "
+            f"got {type(callback).__name__}: {callback!r}"
+        )
+
+
+def _is_finite(result: LossResult) -> bool:
+    """True if the loss and every score behind it are finite numbers."""
+    isfinite = math.isfinite
+    return isfinite(result.total_loss.data) and all(map(isfinite, result.scores))
+
+
+class _Progress(Generic[M]):
+    """What :func:`train` has done so far, so that any early stop can hand it back."""
+
+    __slots__ = ("current", "history", "initial", "last_finite", "step")
+
+    def __init__(self, initial: M) -> None:
+        self.initial = initial
+        self.current = initial
+        self.last_finite: M | None = None
+        self.history: list[TrainingRecord] = []
+        self.step = 0
+
+    def run(self, final_loss: float = math.nan, final_accuracy: float = math.nan) -> TrainingRun[M]:
+        """The run so far; an unmeasured ``final_model`` gets ``nan`` loss and accuracy."""
+        return TrainingRun(
+            self.initial, tuple(self.history), self.current, final_loss, final_accuracy
+        )
+
+    def rate(self, learning_rate: Callable[[int], float]) -> float:
+        """The checked rate of the current step from a schedule."""
+        step = self.step
+        try:
+            rate = learning_rate(step)
+        except Exception as error:
+            raise TrainingFailed(
+                step, self.run(), f"the learning-rate function raised {error!r}"
+            ) from error
+        if not _is_number(rate):
+            reason = (
+                f"the learning rate for step {step} must be a number, "
+                f"got {type(rate).__name__}: {rate!r}"
+            )
+            raise TrainingFailed(step, self.run(), reason) from TypeError(reason)
+        if not _is_valid_rate(float(rate)):
+            raise InvalidLearningRate(
+                step,
+                self.run(),
+                f"the learning rate for step {step} is {rate!r}; it must be a finite number >= 0",
+            )
+        return float(rate)
+
+    def log(
+        self, record: TrainingRecord, callback: Callable[[TrainingRecord], object] | None
+    ) -> None:
+        """Keep ``record`` and hand it to ``callback``."""
+        self.history.append(record)
+        if callback is None:
+            return
+        try:
+            callback(record)
+        except Exception as error:
+            raise TrainingFailed(
+                record.step, self.run(), f"the callback raised {error!r}"
+            ) from error
+
+    def diverged(self, loss: float, accuracy: float) -> TrainingDiverged:
+        """The error for a non-finite score or loss of the current model."""
+        return TrainingDiverged(self.step, loss, self.run(loss, accuracy), self.last_finite)
+
+
+def _schedule(learning_rate: LearningRate | None, steps: int) -> Callable[[int], float]:
+    if learning_rate is None:
+        total = max(steps, 1)
+        return lambda step: official_micrograd_learning_rate(step, total)
+    if callable(learning_rate):
+        return learning_rate
+    constant = float(learning_rate)
+    return lambda _step: constant
 
 
 @_cyclic_gc_paused()
@@ -142,7 +371,7 @@ def train(
     dataset: Dataset,
     steps: int = 100,
     alpha: float = 1e-4,
-    learning_rate: LearningRate = official_micrograd_learning_rate,
+    learning_rate: LearningRate | None = None,
     batch_size: int | None = None,
     seed: int | None = None,
     log_every: int = 1,
@@ -160,8 +389,9 @@ def train(
         dataset: The points to fit.
         steps: How many updates to make (0 or more).
         alpha: L2 regularization strength.
-        learning_rate: A number, or a function of the step such as
-            :func:`official_micrograd_learning_rate`.
+        learning_rate: A number, or a function of the step returning one. The
+            default ``None`` is :func:`official_micrograd_learning_rate` with
+            ``total_steps=steps``: 1.0 falling linearly towards 0.1 over the run.
         batch_size: If set, each step uses this many points sampled without
             replacement (from ``random.Random(seed)``); ``None`` uses every point.
         seed: Seed for minibatch sampling.
@@ -169,63 +399,73 @@ def train(
         callback: Called with each :class:`TrainingRecord` as it is logged.
 
     Raises:
-        TypeError: If ``learning_rate`` is neither a number nor a callable
-            returning one, or another argument has the wrong type.
-        ValueError: If ``steps < 0``, ``log_every < 1`` or ``batch_size`` is not
-            between 1 and ``len(dataset)``.
-        TrainingDiverged: If the loss becomes infinite or NaN; the partial run
-            is attached.
+        TypeError: If an argument has the wrong type (all checked before step 0).
+        ValueError: If ``steps < 0``, ``log_every < 1``, ``batch_size`` is not
+            between 1 and ``len(dataset)``, or a constant ``learning_rate`` is
+            negative, NaN or infinite.
+        TrainingDiverged: If a score or the loss becomes infinite or NaN.
+        TrainingFailed: If the callback or the learning-rate function raises,
+            or the function returns a bad rate (then :class:`InvalidLearningRate`,
+            also a ``ValueError``).
+        TrainingCancelled: On Ctrl-C (a ``KeyboardInterrupt``).
+
+    Every exception raised after step 0 has begun carries the partial run as ``.run``.
 
     """
-    if not isinstance(dataset, Dataset):
-        raise TypeError(f"dataset must be a Dataset, got {type(dataset).__name__}")
-    if not (callable(learning_rate) or isinstance(learning_rate, int | float)) or isinstance(
-        learning_rate, bool
-    ):
-        raise TypeError(
-            "learning_rate must be a number or a function of the step returning one, "
-            f"got {type(learning_rate).__name__}"
-        )
+    _check_arguments(model, dataset, learning_rate, batch_size, seed, callback)
     _check_int("steps", steps, 0)
     _check_int("log_every", log_every, 1)
-    if batch_size is not None:
-        _check_int("batch_size", batch_size, 1)
-        if batch_size > len(dataset):
-            raise ValueError(
-                f"batch_size must be at most the dataset size {len(dataset)}, got {batch_size}"
-            )
-    if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool)):
-        raise TypeError(f"seed must be an int or None, got {type(seed).__name__}")
     check_alpha(alpha)
+    rate_at = _schedule(learning_rate, steps)
+    progress = _Progress(model)
+    try:
+        return _loop(
+            progress, dataset, steps, alpha, rate_at, batch_size, seed, log_every, callback
+        )
+    except KeyboardInterrupt as error:
+        if isinstance(error, TrainingInterrupted):  # a nested train() already attached its run
+            raise
+        raise TrainingCancelled(progress.step, progress.run(), "Ctrl-C") from error
 
+
+def _loop(
+    progress: _Progress[M],
+    dataset: Dataset,
+    steps: int,
+    alpha: float,
+    rate_at: Callable[[int], float],
+    batch_size: int | None,
+    seed: int | None,
+    log_every: int,
+    callback: Callable[[TrainingRecord], object] | None,
+) -> TrainingRun[M]:
+    """The steps of :func:`train`, recording everything in ``progress``."""
     rng = random.Random(seed)
-    history: list[TrainingRecord] = []
-    current = model
     xs, ys = dataset.xs, dataset.ys
     for step in range(steps):
+        progress.step = step
+        rate = progress.rate(rate_at)
         if batch_size is not None:
             picked = rng.sample(range(len(dataset)), batch_size)
             xs = tuple(dataset.xs[i] for i in picked)
             ys = tuple(dataset.ys[i] for i in picked)
-        rate = _rate_at(learning_rate, step)
-        result = max_margin(current, xs, ys, alpha)
+        result = max_margin(progress.current, xs, ys, alpha)
         loss = result.total_loss.data
         record = TrainingRecord(
             step, loss, result.data_loss.data, result.reg_loss.data, result.accuracy, rate
         )
-        if not math.isfinite(loss):
-            history.append(record)
-            run = TrainingRun(model, tuple(history), current, loss, result.accuracy)
-            raise TrainingDiverged(step, loss, run)
+        if not _is_finite(result):
+            progress.log(record, callback)
+            raise progress.diverged(loss, result.accuracy)
         if step % log_every == 0:
-            history.append(record)
-            if callback is not None:
-                callback(record)
-        current = current.apply_gradients(result.total_loss.backward(), rate)
+            progress.log(record, callback)
+        progress.last_finite = progress.current
+        # unchecked update: a non-finite parameter surfaces as TrainingDiverged next step
+        grads = result.total_loss.backward()
+        progress.current = progress.current._descend(grads, rate)  # noqa: SLF001
 
-    final = max_margin(current, dataset.xs, dataset.ys, alpha)
-    final_loss = final.total_loss.data
-    if not math.isfinite(final_loss):
-        run = TrainingRun(model, tuple(history), current, final_loss, final.accuracy)
-        raise TrainingDiverged(steps, final_loss, run)
-    return TrainingRun(model, tuple(history), current, final_loss, final.accuracy)
+    progress.step = steps
+    final = max_margin(progress.current, dataset.xs, dataset.ys, alpha)
+    if not _is_finite(final):
+        raise progress.diverged(final.total_loss.data, final.accuracy)
+    return progress.run(final.total_loss.data, final.accuracy)

@@ -3,8 +3,10 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from micrograd.datasets import BLOB_CENTERS, Dataset, blobs, moons, spiral
+from micrograd.datasets import BLOB_CENTERS, Dataset, blobs, moons, spiral, train_test_split
 
 
 def test_moons_geometry_without_noise() -> None:
@@ -127,3 +129,46 @@ def test_generator_arguments_are_checked(
 ) -> None:
     with pytest.raises(error, match=message):
         call()  # type: ignore[operator]
+
+
+@given(st.integers(2, 60), st.floats(0.05, 0.95), st.integers(0, 10))
+def test_train_test_split_is_a_stratified_partition(n: int, fraction: float, seed: int) -> None:
+    dataset = blobs(n, seed=1)
+    train, test = train_test_split(dataset, fraction, seed=seed)
+    assert sorted(train.xs + test.xs) == sorted(dataset.xs)
+    assert len(train) + len(test) == len(dataset)
+    for label in (-1.0, 1.0):
+        if dataset.ys.count(label) >= 2:
+            assert label in train.ys
+            assert label in test.ys
+    assert train_test_split(dataset, fraction, seed=seed) == (train, test)
+    assert train.metadata["split"] == "train"
+    assert test.metadata["n_samples"] == len(test)
+
+
+def test_train_test_split_holds_out_a_quarter_by_default() -> None:
+    train, test = train_test_split(moons(100, noise=0.1, seed=0))
+    assert (len(train), len(test)) == (75, 25)
+    assert sorted([test.ys.count(-1.0), test.ys.count(1.0)]) == [12, 13]
+    other_train, _ = train_test_split(moons(100, noise=0.1, seed=0), seed=1)
+    assert other_train.xs != train.xs
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"test_fraction": 0.0}, ValueError, "strictly between 0 and 1"),
+        ({"test_fraction": 1.0}, ValueError, "strictly between 0 and 1"),
+        ({"test_fraction": "half"}, TypeError, "test_fraction must be a number"),
+        ({"seed": 1.5}, TypeError, "seed must be an int"),
+    ],
+)
+def test_train_test_split_rejects_bad_arguments(
+    kwargs: dict[str, object], error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        train_test_split(moons(10), **kwargs)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="dataset must be a Dataset"):
+        train_test_split([(0.0, 0.0)])  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="at least two points"):
+        train_test_split(Dataset(((0.0, 0.0),), (1.0,)))

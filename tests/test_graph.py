@@ -32,16 +32,30 @@ def test_edges_point_from_inputs_to_results() -> None:
     a, b = Value(2.0, label="a"), Value(3.0, label="b")
     c = (a * b).with_label("c")
     assert edges(c) == [
-        {"from": 0, "to": 2, "child_op": "*", "local_gradient": 3.0},
-        {"from": 1, "to": 2, "child_op": "*", "local_gradient": 2.0},
+        {
+            "input": 0,
+            "input_label": "a",
+            "output": 2,
+            "output_label": "c",
+            "output_op": "*",
+            "local_gradient": 3.0,
+        },
+        {
+            "input": 1,
+            "input_label": "b",
+            "output": 2,
+            "output_label": "c",
+            "output_op": "*",
+            "local_gradient": 2.0,
+        },
     ]
     _, y = warmup_expression()
     ids = {r["id"] for r in nodes(y)}
     rows = edges(y)
     assert len(rows) == sum(len(node.children) for node in topological_order(y))
     for row in rows:
-        assert row["from"] < row["to"]
-        assert {row["from"], row["to"]} <= ids
+        assert row["input"] < row["output"]
+        assert {row["input"], row["output"]} <= ids
 
 
 def test_to_dot_is_deterministic_and_matches_the_golden_file() -> None:
@@ -50,6 +64,15 @@ def test_to_dot_is_deterministic_and_matches_the_golden_file() -> None:
     _, rebuilt = warmup_expression()
     assert to_dot(rebuilt, rebuilt.backward()) == dot
     assert dot == GOLDEN.read_text()
+
+
+def test_unlabelled_boxes_have_no_empty_cell() -> None:
+    a = Value(2.0, label="a")
+    dot = to_dot(a * 3, rankdir="TB")
+    assert 'n0 [label="a | data 2.0000", shape=record];' in dot
+    assert 'n1 [label="data 6.0000", shape=record];' in dot
+    assert "|  |" not in dot
+    assert "{  |" not in to_dot(a * 3)
 
 
 def test_to_dot_refuses_huge_graphs_and_bad_arguments() -> None:

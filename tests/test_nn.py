@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 import json
+import math
 import random
 
 import pytest
 
 from micrograd import Value
 from micrograd.engine import topological_order
-from micrograd.nn import MLP, Layer, Neuron, Unfused
+from micrograd.nn import MLP, Layer, Neuron, Unfused, dead_relus
 
 
 def test_official_model_has_337_parameters() -> None:
@@ -180,5 +181,76 @@ def test_unfused_computes_the_same_numbers_with_more_nodes() -> None:
     ]
     assert repr(unfused).startswith("Unfused(MLP(2 → 4 ReLU")
     assert len(Unfused(MLP(2, [3], seed=0))([1.0, 2.0])) == 3  # type: ignore[arg-type]
-    with pytest.raises(TypeError, match="wraps an MLP"):
-        Unfused(Neuron(2))  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="wraps a Neuron, a Layer or an MLP, got str"):
+        Unfused("model")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "model",
+    [Neuron(3, seed=1), Neuron(3, nonlin=False, seed=2), Layer(3, 4, seed=3), Layer(3, 1, seed=4)],
+    ids=repr,
+)
+def test_unfused_wraps_neurons_and_layers(model: Neuron | Layer) -> None:
+    x = [0.5, -1.5, 2.0]
+    fused, unfused = model(x), Unfused(model)(x)
+    fused_list = fused if isinstance(fused, list) else [fused]
+    unfused_list = unfused if isinstance(unfused, list) else [unfused]
+    assert type(fused) is type(unfused)
+    assert [v.data for v in unfused_list] == pytest.approx([v.data for v in fused_list])
+    fused_grads = Value.sum(fused_list).backward()
+    unfused_grads = Value.sum(unfused_list).backward()
+    for p in model.parameters():
+        assert unfused_grads.get(p, 0.0) == pytest.approx(fused_grads.get(p, 0.0))
+    assert isinstance(Unfused(model).apply_gradients(unfused_grads, 0.1).model, type(model))
+
+
+def test_dead_relus_counts_units_silent_on_every_point() -> None:
+    model = MLP(2, [3, 2, 1], seed=0)
+    values = [p.data for p in model.parameters()]
+    # first layer: unit 0 always off (weights 0, bias -1), units 1 and 2 pass x + 1
+    values[0:9] = [0.0, 0.0, -1.0, 1.0, 0.0, 1.0, 1.0, 0.0, 1.0]
+    model = model.with_parameters(values)
+    xs = [(0.0, 0.0), (1.0, 2.0)]
+    dead = dead_relus(model, xs)
+    by_hand = [
+        sum(all(layer_out[j] == 0.0 for layer_out in outs) for j in range(width))
+        for width, outs in zip(
+            [3, 2], zip(*[_hidden_outputs(model, x) for x in xs], strict=True), strict=True
+        )
+    ]
+    assert dead == by_hand
+    assert dead[0] == 1
+    assert dead_relus(MLP(2, [1], seed=0), xs) == []
+    with pytest.raises(ValueError, match="at least one input point"):
+        dead_relus(model, [])
+    with pytest.raises(TypeError, match="needs an MLP"):
+        dead_relus(Neuron(2), xs)  # type: ignore[arg-type]
+
+
+def _hidden_outputs(model: MLP, x: tuple[float, float]) -> list[list[float]]:
+    outs: list[list[float]] = []
+    current: list[float] = list(x)
+    for layer in model.layers[:-1]:
+        current = [n(current).data for n in layer.neurons]
+        outs.append(current)
+    return outs
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf, 10**400])
+def test_with_parameters_and_apply_gradients_reject_non_finite_numbers(bad: float) -> None:
+    model = MLP(2, [1], seed=0)
+    with pytest.raises(ValueError, match="parameter 1 must be finite"):
+        model.with_parameters([0.5, bad, 0.0])
+    grads = model([1.0, 1.0]).backward()  # type: ignore[union-attr]
+    if isinstance(bad, float):
+        with pytest.raises(ValueError, match="learning_rate must be finite"):
+            model.apply_gradients(grads, bad)
+
+
+def test_apply_gradients_refuses_to_make_a_parameter_infinite() -> None:
+    model = MLP(1, [1], seed=0).with_parameters([1e308, 0.0])
+    grads = model([-1.0]).backward()  # type: ignore[union-attr]
+    with pytest.raises(ValueError, match="this step makes parameter 0 inf"):
+        model.apply_gradients(grads, 1e308)
+    with pytest.raises(TypeError, match="values must be a sequence"):
+        model.with_parameters(3.0)  # type: ignore[arg-type]

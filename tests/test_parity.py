@@ -6,7 +6,7 @@ import pytest
 
 from micrograd.datasets import moons
 from micrograd.nn import MLP
-from micrograd.trainer import train
+from micrograd.trainer import official_micrograd_learning_rate, train
 from tests.conftest import skip_unless_available
 from tests.reference import demo_job, reference_path, run_reference_demo
 
@@ -20,7 +20,12 @@ def parity() -> dict[str, object]:
     dataset = moons(30, noise=0.1, seed=1337)
     steps = 12
     reference = run_reference_demo(demo_job(dataset, [16, 16, 1], 1337, steps))
-    ours = train(MLP(2, [16, 16, 1], seed=1337), dataset, steps=steps)
+    ours = train(
+        MLP(2, [16, 16, 1], seed=1337),
+        dataset,
+        steps=steps,
+        learning_rate=official_micrograd_learning_rate,  # micrograd: 1 - 0.9 * k / 100
+    )
     return {"reference": reference, "ours": ours}
 
 

@@ -3,13 +3,19 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from micrograd import Value
-from micrograd.datasets import moons
+from micrograd.datasets import Dataset, moons
 from micrograd.losses import max_margin
-from micrograd.nn import MLP
+from micrograd.nn import MLP, Neuron
 from micrograd.trainer import (
+    InvalidLearningRate,
+    TrainingCancelled,
     TrainingDiverged,
+    TrainingFailed,
+    TrainingInterrupted,
     TrainingRecord,
     official_micrograd_learning_rate,
     train,
@@ -20,6 +26,51 @@ def test_official_schedule() -> None:
     assert official_micrograd_learning_rate(0) == 1.0
     assert official_micrograd_learning_rate(50) == pytest.approx(0.55)
     assert official_micrograd_learning_rate(99) == pytest.approx(0.109)
+    assert official_micrograd_learning_rate(150, total_steps=300) == pytest.approx(0.55)
+    assert official_micrograd_learning_rate(300, total_steps=300) == pytest.approx(0.1)
+
+
+@given(st.integers(1, 10_000), st.data())
+def test_official_schedule_never_goes_negative(total: int, data: st.DataObject) -> None:
+    step = data.draw(st.integers(0, total))
+    assert 0.1 - 1e-12 <= official_micrograd_learning_rate(step, total) <= 1.0
+
+
+def test_official_schedule_refuses_steps_past_its_end() -> None:
+    with pytest.raises(ValueError, match="at most total_steps=100, got 112"):
+        official_micrograd_learning_rate(112)
+    with pytest.raises(ValueError, match="step must be at least 0"):
+        official_micrograd_learning_rate(-1)
+    with pytest.raises(ValueError, match="total_steps must be at least 1"):
+        official_micrograd_learning_rate(0, total_steps=0)
+
+
+def test_the_default_schedule_spans_the_run() -> None:
+    dataset = moons(12, noise=0.1, seed=0)
+    run = train(MLP(2, [2, 1], seed=0), dataset, steps=300, log_every=100)
+    rates = [r.learning_rate for r in run.history]
+    assert rates == [1.0, pytest.approx(0.7), pytest.approx(0.4)]
+    assert all(r.learning_rate > 0 for r in run.history)
+
+
+@pytest.mark.parametrize("rate", [-0.5, math.nan, math.inf])
+def test_train_rejects_a_bad_constant_rate(rate: float) -> None:
+    with pytest.raises(
+        ValueError, match=rf"learning_rate must be a finite number >= 0, got {rate}"
+    ):
+        train(MLP(2, [2, 1], seed=0), moons(10, seed=0), steps=2, learning_rate=rate)
+
+
+@pytest.mark.parametrize("rate", [-0.5, math.nan, -math.inf])
+def test_train_rejects_a_bad_scheduled_rate_and_keeps_the_run(rate: float) -> None:
+    schedule = lambda step: 0.1 if step < 3 else rate
+    with pytest.raises(ValueError, match=rf"learning rate for step 3 is {rate}") as info:
+        train(MLP(2, [2, 1], seed=0), moons(10, seed=0), steps=5, learning_rate=schedule)
+    error = info.value
+    assert isinstance(error, InvalidLearningRate)
+    assert isinstance(error, TrainingFailed)
+    assert error.step == 3
+    assert [r.step for r in error.run.history] == [0, 1, 2]
 
 
 def test_max_margin_by_hand() -> None:
@@ -125,14 +176,91 @@ def test_divergence_raises_with_the_partial_run() -> None:
     assert not math.isfinite(run.history[-1].loss)
     assert all(math.isfinite(r.loss) for r in run.history[:-1])
     assert len(run.history) == error.step + 1
+    assert error.loss == run.history[-1].loss
+    last = error.last_finite_model
+    assert last is not None
+    assert math.isfinite(max_margin(last, dataset.xs, dataset.ys).total_loss.data)
+    before_last = train(model, dataset, steps=error.step - 1, learning_rate=1e6)
+    assert last.parameters()[0].data == before_last.final_model.parameters()[0].data
+
+
+def test_the_diverging_record_reaches_the_callback() -> None:
+    seen: list[TrainingRecord] = []
+    with pytest.raises(TrainingDiverged) as info:
+        train(
+            MLP(2, [8, 1], seed=0),
+            moons(20, noise=0.1, seed=0),
+            steps=50,
+            learning_rate=1e6,
+            log_every=1000,
+            callback=seen.append,
+        )
+    assert seen[-1].step == info.value.step
+    assert seen == list(info.value.run.history)
+
+
+def test_a_non_finite_score_is_divergence_even_when_the_loss_is_finite() -> None:
+    # score 1e10 * 1e300 = inf on +1 points: each hinge relu(1 - inf) is 0, the loss 0
+    wide = Neuron(2, nonlin=False).with_parameters([1e10, 0.0, 0.0])
+    dataset = Dataset(((1e300, 0.0), (2e300, 0.0)), (1.0, 1.0))
+    assert max_margin(wide, dataset.xs, dataset.ys, alpha=0.0).total_loss.data == 0.0
+    with pytest.raises(TrainingDiverged, match="diverged at step 0") as info:
+        train(wide, dataset, steps=3, alpha=0.0, learning_rate=0.1)
+    assert info.value.last_finite_model is None
+    assert info.value.loss == 0.0
+
+
+def test_ctrl_c_keeps_the_partial_run() -> None:
+    def press_ctrl_c(record: TrainingRecord) -> None:
+        if record.step == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(TrainingCancelled) as info:
+        train(MLP(2, [2, 1], seed=0), moons(10, seed=0), steps=5, callback=press_ctrl_c)
+    error = info.value
+    assert isinstance(error, KeyboardInterrupt)
+    assert not isinstance(error, Exception)  # `except Exception` does not swallow Ctrl-C
+    assert isinstance(error, TrainingInterrupted)
+    assert isinstance(error.__cause__, KeyboardInterrupt)
+    assert error.step == 2
+    assert [r.step for r in error.run.history] == [0, 1, 2]
+    assert math.isnan(error.run.final_loss)
+
+
+def test_a_failing_callback_keeps_the_partial_run() -> None:
+    def fail(record: TrainingRecord) -> None:
+        if record.step == 1:
+            raise RuntimeError("disk full")
+
+    with pytest.raises(TrainingFailed, match="the callback raised RuntimeError") as info:
+        train(MLP(2, [2, 1], seed=0), moons(10, seed=0), steps=5, callback=fail)
+    error = info.value
+    assert isinstance(error, Exception)
+    assert isinstance(error.__cause__, RuntimeError)
+    assert error.step == 1
+    assert [r.step for r in error.run.history] == [0, 1]
+
+
+def test_a_failing_schedule_keeps_the_partial_run() -> None:
+    def schedule(step: int) -> float:
+        return [0.1, 0.1][step]
+
+    with pytest.raises(TrainingFailed, match="learning-rate function raised IndexError") as info:
+        train(MLP(2, [2, 1], seed=0), moons(10, seed=0), steps=5, learning_rate=schedule)
+    assert isinstance(info.value.__cause__, IndexError)
+    assert info.value.step == 2
+    assert len(info.value.run.history) == 2
+    assert info.value.run.final_model is not info.value.run.initial_model
 
 
 @pytest.mark.parametrize(
     ("kwargs", "error", "message"),
     [
-        ({"learning_rate": "fast"}, TypeError, "learning_rate must be a number or a function"),
-        ({"learning_rate": True}, TypeError, "learning_rate must be a number or a function"),
-        ({"learning_rate": lambda k: "x"}, TypeError, "learning rate for step 0 must be a number"),
+        ({"learning_rate": "fast"}, TypeError, "learning_rate must be a number, a function"),
+        ({"learning_rate": True}, TypeError, "learning_rate must be a number, a function"),
+        ({"learning_rate": lambda k: "x"}, TrainingFailed, "rate for step 0 must be a number"),
+        ({"callback": 5}, TypeError, "callback must be a function"),
+        ({"model": "mlp"}, TypeError, "model must be a micrograd.nn model"),
         ({"steps": -1}, ValueError, "steps must be at least 0"),
         ({"steps": 2.5}, TypeError, "steps must be an int"),
         ({"log_every": 0}, ValueError, "log_every must be at least 1"),
@@ -145,8 +273,9 @@ def test_divergence_raises_with_the_partial_run() -> None:
 def test_train_rejects_bad_arguments(
     kwargs: dict[str, object], error: type[Exception], message: str
 ) -> None:
+    arguments: dict[str, object] = {"model": MLP(2, [2, 1], seed=0), "steps": 2, **kwargs}
     with pytest.raises(error, match=message):
-        train(MLP(2, [2, 1], seed=0), moons(10, seed=0), **{"steps": 2, **kwargs})  # type: ignore[arg-type]
+        train(dataset=moons(10, seed=0), **arguments)  # type: ignore[arg-type]
 
 
 def test_train_rejects_a_non_dataset() -> None:
