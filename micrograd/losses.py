@@ -96,7 +96,7 @@ def max_margin(
         margins.append((1 + -y * score).relu())
         s = score.data
         scores.append(s)
-        correct += s == s and (y > 0) == (s > 0)  # a NaN score (s != s) is never correct
+        correct += (y > 0) == (s > 0) and not math.isnan(s)  # a NaN score is never right
     data_loss = Value.sum(margins) * (1.0 / len(margins))
     reg_loss = alpha * Value.sum(p * p for p in model.parameters())
     return LossResult(
