@@ -59,7 +59,7 @@ def max_margin(
 
         data_loss = mean(relu(1 - y_i * s_i))
         reg_loss  = alpha * sum(p * p for p in model.parameters())
-        accuracy  = mean((s_i > 0) == (y_i > 0))
+        accuracy  = mean((s_i > 0) == (y_i > 0))   # a NaN score counts as wrong
 
     Args:
         model: A model with one output, such as ``MLP(2, [16, 16, 1])``.
@@ -94,8 +94,9 @@ def max_margin(
         if not isinstance(score, Value):
             raise ValueError(f"max_margin needs a model with one output, got {len(score)} outputs")
         margins.append((1 + -y * score).relu())
-        scores.append(score.data)
-        correct += (y > 0) == (score.data > 0)
+        s = score.data
+        scores.append(s)
+        correct += (y > 0) == (s > 0) and not math.isnan(s)  # a NaN score is never right
     data_loss = Value.sum(margins) * (1.0 / len(margins))
     reg_loss = alpha * Value.sum(p * p for p in model.parameters())
     return LossResult(
