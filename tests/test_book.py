@@ -83,7 +83,7 @@ def test_prose_numbers_are_glued_from_executed_cells(built_book: Path) -> None:
     text = re.sub(r"<[^>]+>", "", page(built_book, "walkthrough"))
     assert "Where do the 337 parameters sit?" in text
     assert re.search(r"ends at\s+100%\s+training accuracy", text)
-    for name in CHAPTERS:
+    for name in SOURCES:
         if GLUE_ROLE.search((BOOK / f"{name}.md").read_text(encoding="utf-8")):
             html = page(built_book, name)
             assert "{glue" not in html, f"{name}: a glue role was not replaced"
@@ -154,7 +154,10 @@ def appears_in_code(number: str, cells: list[str]) -> bool:
     return re.search(rf"(?<![\w.])(?<!e-){plain}(?![\w.]\d)(?!\w)", code) is not None
 
 
-@pytest.mark.parametrize("name", CHAPTERS)
+SOURCES = sorted(path.stem for path in BOOK.glob("*.md"))
+
+
+@pytest.mark.parametrize("name", SOURCES)
 def test_every_prose_number_is_glued_set_in_a_cell_or_quoted(name: str) -> None:
     """A number in running text comes from a glue role, or is a setting/assert of a cell.
 
@@ -185,7 +188,7 @@ def test_the_number_checks_catch_a_typed_in_number() -> None:
     assert cell_source(":tags: [hide-input]\nx = 1\n") == "x = 1\n"
 
 
-@pytest.mark.parametrize("name", CHAPTERS)
+@pytest.mark.parametrize("name", SOURCES)
 def test_code_cell_lines_fit_the_text_column(name: str) -> None:
     _, cells = split_chapter((BOOK / f"{name}.md").read_text(encoding="utf-8"))
     long_lines = [
