@@ -191,9 +191,7 @@ def test_the_number_checks_catch_a_typed_in_number() -> None:
 @pytest.mark.parametrize("name", SOURCES)
 def test_code_cell_lines_fit_the_text_column(name: str) -> None:
     _, cells = split_chapter((BOOK / f"{name}.md").read_text(encoding="utf-8"))
-    long_lines = [
-        line for cell in cells for line in cell.splitlines() if len(line) > MAX_CODE_LINE
-    ]
+    long_lines = [line for cell in cells for line in cell.splitlines() if len(line) > MAX_CODE_LINE]
     assert long_lines == [], f"{name}.md: code lines over {MAX_CODE_LINE} characters"
 
 

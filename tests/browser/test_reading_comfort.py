@@ -21,6 +21,7 @@ CLIPPED_CODE = """Array.from(document.querySelectorAll('div.cell_input pre'))
 @pytest.mark.parametrize("page", NOTEBOOK_PAGES)
 def test_no_code_line_is_clipped_at_desktop_width(tab: Tab, base_url: str, page: str) -> None:
     response = tab.page.goto(f"{base_url}/{page}.html", wait_until="networkidle")
-    assert response is not None and response.status == 200
+    assert response is not None
+    assert response.status == 200
     tab.page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true })")
     assert tab.page.evaluate(CLIPPED_CODE) == []
