@@ -332,9 +332,9 @@ class Value:
     ) -> Value:
         """``sum(w * x for w, x in zip(weights, inputs)) + bias`` as one node.
 
-        The node has an edge to each weight (local derivative: its input), to each
-        ``Value`` input (local derivative: its weight) and to a ``Value`` bias
-        (local derivative 1). This is a neuron's pre-activation.
+        The node's children are the weights, the bias, then the inputs (plain
+        numbers become leaves). Local derivatives: each weight's input, 1 for
+        the bias, each input's weight. This is a neuron's pre-activation.
 
         Raises:
             ValueError: If ``weights`` and ``inputs`` differ in length.
@@ -349,14 +349,12 @@ class Value:
         for w in weights:
             if type(w) is not Value:
                 raise TypeError(f"weights must be Values, got {type(w).__name__}")
-        input_nodes = tuple(lift(x) for x in inputs)
-        bias_node = lift(bias)
+        input_nodes = tuple([lift(x) for x in inputs])
         return fused_linear(
-            tuple(weights),
-            tuple(w._data for w in weights),
+            (*weights, lift(bias)),
+            tuple([w._data for w in weights]),
             input_nodes,
-            tuple(x._data for x in input_nodes),
-            bias_node,
+            (*[x._data for x in input_nodes], 1.0),
         )
 
     # -- backpropagation -------------------------------------------------------------
@@ -508,22 +506,25 @@ def lift(value: Value | Number) -> Value:
 
 
 def fused_linear(
-    weights: tuple[Value, ...],
+    parameters: tuple[Value, ...],
     weight_data: tuple[float, ...],
     inputs: tuple[Value, ...],
-    input_data: tuple[float, ...],
-    bias: Value,
+    input_data_and_one: tuple[float, ...],
 ) -> Value:
-    """The unchecked core of :meth:`Value.linear` for callers that cache the floats.
+    """The unchecked core of :meth:`Value.linear`, for callers that keep its tuples.
 
-    ``weight_data`` and ``input_data`` must hold the ``data`` of ``weights`` and
-    ``inputs``; :class:`micrograd.nn.Neuron` keeps its weights' floats so that the
-    training loop's hottest path reads them once per model instead of once per call.
+    ``parameters`` is ``(w_1, ..., w_n, b)``, ``weight_data`` the floats of the
+    weights, and ``input_data_and_one`` the floats of ``inputs`` followed by
+    ``1.0``. The node's children are the parameters, then the inputs; the local
+    derivatives are each weight's input, 1 for the bias, then each input's weight.
+    :class:`micrograd.nn.Neuron` keeps ``parameters`` and ``weight_data`` for the
+    model's lifetime and a layer builds ``input_data_and_one`` once for all its
+    neurons, so a neuron's node costs two tuple concatenations and a dot product.
     """
     return _node(
-        sum(map(mul, weight_data, input_data), bias._data),
-        weights + inputs + (bias,),
-        input_data + weight_data + (1.0,),
+        sum(map(mul, weight_data, input_data_and_one), parameters[-1]._data),
+        parameters + inputs,
+        input_data_and_one + weight_data,
         "linear",
     )
 
