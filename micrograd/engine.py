@@ -266,7 +266,8 @@ class Value:
     def relu(self) -> Value:
         """``max(0, x)``; its derivative is 1 where ``x > 0`` and 0 where ``x <= 0``.
 
-        NaN propagates, as in PyTorch: ``relu(nan)`` is NaN, with a NaN derivative.
+        NaN propagates: ``relu(nan)`` is NaN, as in PyTorch, and so is its local
+        derivative, so gradients through it are NaN rather than silently zero.
         """
         x = self._data
         if x > 0.0:
