@@ -220,11 +220,12 @@ class Neuron(Module):
 
     """
 
-    __slots__ = ("_b", "_nonlin", "_w", "_w_data")
+    __slots__ = ("_b", "_nonlin", "_params", "_w", "_w_data")
 
     _w: tuple[Value, ...]
     _w_data: tuple[float, ...]
     _b: Value
+    _params: tuple[Value, ...]  # the weights then the bias, as fused_linear takes them
     _nonlin: bool
 
     def __init__(self, nin: int, nonlin: bool = True, seed: int | None = None) -> None:
@@ -237,6 +238,7 @@ class Neuron(Module):
         _set(self, "_w", tuple(Value(w) for w in weights))
         _set(self, "_w_data", tuple(weights))
         _set(self, "_b", Value(bias))
+        _set(self, "_params", (*self._w, self._b))
         _set(self, "_nonlin", bool(nonlin))
 
     @classmethod
@@ -269,8 +271,8 @@ class Neuron(Module):
         """Number of inputs."""
         return len(self._w)
 
-    def _forward(self, x: tuple[Value, ...], x_data: tuple[float, ...]) -> Value:
-        act = fused_linear(self._w, self._w_data, x, x_data, self._b)
+    def _forward(self, x: tuple[Value, ...], x_data_and_one: tuple[float, ...]) -> Value:
+        act = fused_linear(self._params, self._w_data, x, x_data_and_one)
         return act.relu() if self._nonlin else act
 
     def __call__(self, x: Sequence[Value | Number]) -> Value:
@@ -281,7 +283,7 @@ class Neuron(Module):
 
         """
         nodes = _input_nodes(x, self.nin)
-        return self._forward(nodes, tuple(v.data for v in nodes))
+        return self._forward(nodes, (*[v.data for v in nodes], 1.0))
 
     def parameters(self) -> list[Value]:
         """The weights, then the bias."""
@@ -357,8 +359,8 @@ class Layer(Module):
         return self._neurons[0].nonlin
 
     def _forward(self, x: tuple[Value, ...]) -> tuple[Value, ...]:
-        x_data = tuple([v._data for v in x])
-        return tuple([n._forward(x, x_data) for n in self._neurons])
+        x_data_and_one = (*[v._data for v in x], 1.0)
+        return tuple([n._forward(x, x_data_and_one) for n in self._neurons])
 
     def __call__(self, x: Sequence[Value | Number]) -> Value | list[Value]:
         """The layer's outputs: a single ``Value`` if ``nout == 1``, else a list.
