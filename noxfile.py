@@ -3,20 +3,38 @@
 from __future__ import annotations
 
 import importlib.util
+import logging
 import os
 import shutil
+import signal
 import subprocess
 import time
 from pathlib import Path
+from types import FrameType
 
 import nox
+from nox.logger import logger as nox_logger
 
 nox.needs_version = ">=2025.2.9"
-# uv when it is installed (fast), else virtualenv, which comes with nox. Choosing here
-# rather than with "uv|virtualenv" keeps nox from logging "uv binary not found" in
-# every session on a machine that has only Python and nox, as the README allows.
+# uv when it is installed (fast), else virtualenv, which comes with nox: the README
+# asks only for Python and nox.
 HAS_UV = shutil.which("uv") is not None or importlib.util.find_spec("uv") is not None
 nox.options.default_venv_backend = "uv|virtualenv" if HAS_UV else "virtualenv"
+
+
+class HideUvProbe(logging.Filter):
+    """Drop nox's "uv binary not found." lines, which it logs each time it looks for uv."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != "uv binary not found."
+
+
+if not HAS_UV:
+    # Said once, and what it means, instead of once per command in every session.
+    nox_logger.addFilter(HideUvProbe())
+    nox_logger.info(
+        "uv is not installed: sessions use virtualenv and pip (pip install uv is faster)"
+    )
 nox.options.sessions = ["lint", "tests"]
 
 ROOT = Path(__file__).parent
@@ -85,6 +103,25 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     session.run("mypy")
+    session.run("actionlint")  # .github/workflows: syntax, expressions, outdated action runtimes
+
+
+@nox.session
+def package(session: nox.Session) -> None:
+    """Build the sdist and wheel into dist/ and check them, as the release workflow does.
+
+    Then install the committed tree the way the README tells readers to until the
+    first PyPI release (``micrograd-book[plot,graph] @ git+<repository>``), with this
+    clone standing in for the repository's URL, and import both extras.
+    """
+    session.install(*nox.project.dependency_groups(PYPROJECT, "package"))
+    dist = ROOT / "dist"
+    shutil.rmtree(dist, ignore_errors=True)
+    installer = ["--installer", "uv"] if session.venv_backend == "uv" else []
+    session.run("python", "-m", "build", *installer, "--outdir", str(dist), str(ROOT))
+    session.run("twine", "check", "--strict", *(str(path) for path in sorted(dist.iterdir())))
+    session.install(f"micrograd-book[plot,graph] @ git+file://{ROOT}")
+    session.run("python", "-c", "import micrograd.graph, micrograd.plots", silent=True)
 
 
 @nox.session
@@ -237,20 +274,31 @@ def binder(session: nox.Session) -> None:
         session.log(f"{step}: {seconds:.0f} s")
 
 
+def interrupt(_signum: int, _frame: FrameType | None) -> None:
+    """Turn a signal into Ctrl-C, which nox answers by stopping the command it runs."""
+    raise KeyboardInterrupt
+
+
 @nox.session(name="docs-live")
 def docs_live(session: nox.Session) -> None:
     """Rebuild the book on every change and serve it with live reload."""
     install_book(session)
     session.install("sphinx-autobuild")
-    session.run(
-        "sphinx-autobuild",
-        "-n",
-        "--watch",
-        "micrograd",
-        str(BOOK),
-        str(BOOK_HTML),
-        *session.posargs,
-    )
+    # A SIGTERM (`kill`, a closing IDE, a CI timeout) would end nox alone and leave
+    # sphinx-autobuild serving port 8000; as a KeyboardInterrupt, nox stops it first.
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        session.run(
+            "sphinx-autobuild",
+            "-n",
+            "--watch",
+            "micrograd",
+            str(BOOK),
+            str(BOOK_HTML),
+            *session.posargs,
+        )
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @nox.session(name="format")
