@@ -12,6 +12,7 @@ Usage: ``python tests/binder/run_chapters.py BOOK_DIR``
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 from pathlib import Path
@@ -23,6 +24,7 @@ from nbformat import NotebookNode
 from traitlets.config import Config
 
 CELL_TIMEOUT_SECONDS = 600
+ANSI_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
 # The kernel manager gives each kernel CurveZMQ keys, so ipykernel (7.4 and later) does
 # not warn that its sockets on 127.0.0.1 carry plain text (the same setting as book/conf.py).
 KERNEL_CONFIG = Config({"KernelManager": {"transport_encryption": "auto"}})
@@ -52,7 +54,7 @@ def execute(path: Path, notebook: NotebookNode) -> str | None:
     try:
         client.execute()
     except CellExecutionError as error:
-        return str(error)
+        return ANSI_COLOUR.sub("", str(error))  # IPython colours its tracebacks
     return None
 
 
