@@ -115,7 +115,7 @@ def jupyter_lab(binder_env: Path, config: Path, root: Path, workdir: Path) -> It
         f"--port={lab.base_url.rsplit(':', 1)[1]}",
         f"--IdentityProvider.token={lab.token}",
         f"--ServerApp.root_dir={root}",
-        "--allow-root",  # CI containers run as root, as Binder's does not
+        "--allow-root",  # this CI runs as root (Binder does not); JupyterLab refuses root otherwise
         # the server stays off the network too: no news feed, update check or PyPI search
         "--LabApp.news_url=None",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
