@@ -49,6 +49,28 @@ nb_execution_excludepatterns: list[str] = []
 togglebutton_hint = "Show the solution"
 togglebutton_hint_hide = "Hide the solution"
 
+
+def _encrypt_kernel_sockets() -> None:
+    """Start the chapters' kernels with CurveZMQ keys on their 127.0.0.1 sockets.
+
+    ipykernel 7.4 and later log "Kernel is running over TCP without encryption" once
+    per kernel started without keys: one line per chapter, printed straight to the
+    build's stderr. myst-nb has no option for the kernel manager, so the class default
+    of jupyter_client's ``transport_encryption`` (new in 8.9) is set to ``"auto"``: the
+    manager provisions keys for every kernelspec that declares Curve support, as
+    ipykernel's does. Older jupyter_client (no such setting) or a libzmq without Curve
+    leave it as it was: their kernels do not warn, or the warning stays visible.
+    """
+    import zmq  # noqa: PLC0415 - build-time only
+    from jupyter_client.manager import KernelManager  # noqa: PLC0415
+
+    setting = KernelManager.class_traits().get("transport_encryption")
+    if setting is not None and zmq.has("curve"):
+        setting.default_value = "auto"
+
+
+_encrypt_kernel_sockets()
+
 # -- API reference ------------------------------------------------------------------------
 autodoc_member_order = "bysource"
 autodoc_typehints = "signature"

@@ -209,7 +209,7 @@ def draw(
 
     Raises:
         ImportError: If the ``graphviz`` Python package is missing (install the
-            ``graph`` extra: ``pip install "micrograd-book[graph]"``).
+            ``graph`` extra, ``micrograd-book[graph]``; see Getting started).
 
     """
     try:
@@ -217,7 +217,7 @@ def draw(
     except ImportError as error:
         raise ImportError(
             "micrograd.graph.draw needs the graphviz Python package: "
-            'pip install "micrograd-book[graph]" (and Graphviz\'s dot program for rendering)'
+            'pip install "micrograd-book[graph] @ git+https://github.com/micrograd-book/micrograd-book" (and Graphviz\'s dot program)'
         ) from error
     body = _statements(root, grads, rankdir, max_nodes)
     return graphviz.Digraph(

@@ -1,6 +1,6 @@
 """Matplotlib figures of datasets, training runs and decision boundaries.
 
-Needs the ``plot`` extra (``pip install "micrograd-book[plot]"``). Every function
+Needs the ``plot`` extra (``micrograd-book[plot]``; see Getting started). Every function
 draws from the rows of :mod:`micrograd.plot_data`, accepts an optional ``ax``
 (or axes) to draw into, returns the figure, and uses a white background so the
 figures stay readable on a dark page.
@@ -22,7 +22,7 @@ try:
 except ImportError as error:  # pragma: no cover - exercised only without the extra
     raise ImportError(
         "micrograd.plots needs matplotlib: install the plot extra with "
-        'pip install "micrograd-book[plot]"'
+        'pip install "micrograd-book[plot] @ git+https://github.com/micrograd-book/micrograd-book"'
     ) from error
 
 if TYPE_CHECKING:

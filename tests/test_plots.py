@@ -98,6 +98,6 @@ def test_missing_matplotlib_names_the_extra() -> None:
     )
     assert done.returncode != 0
     assert (
-        'ImportError: micrograd.plots needs matplotlib: install the plot extra with pip install "micrograd-book[plot]"'
+        'ImportError: micrograd.plots needs matplotlib: install the plot extra with pip install "micrograd-book[plot] @ git+https://github.com/micrograd-book/micrograd-book"'
         in done.stderr
     )

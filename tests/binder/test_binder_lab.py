@@ -1,0 +1,98 @@
+"""A reader's click on a chapter's Binder button, reproduced on 127.0.0.1.
+
+sphinx-book-theme's Binder button (``notebook_interface: "jupyterlab"``) opens
+``?urlpath=lab/tree/book/<chapter>.md``; tests/browser/test_book_in_browser.py checks
+the built button against that pattern. Here JupyterLab from the Binder environment
+gets the same path and must show the chapter as a notebook whose cells all run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from pathlib import Path
+
+from playwright.sync_api import Browser, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+from tests.binder.conftest import ROOT, Lab, jupyter_lab, remove_viewer_setting
+from tests.browser.conftest import Tab, open_tab
+
+CHAPTER = Path("book", "walkthrough.md")
+LAUNCH_URLPATH = f"lab/tree/{CHAPTER.as_posix()}"  # what the Binder button asks for
+OPEN_SECONDS = 120
+RUN_ALL_SECONDS = 600
+NOTEBOOK = ".jp-NotebookPanel"
+TEXT_EDITOR = ".jp-FileEditor"
+MARKDOWN_PREVIEW = ".jp-MarkdownViewer"
+PROMPTS = "document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell .jp-InputPrompt')"
+
+
+def open_launch_url(tab: Tab, lab: Lab) -> str:
+    """Follow the Binder button's urlpath; what the chapter opened as."""
+    tab.page.goto(f"{lab.base_url}/{LAUNCH_URLPATH}?token={lab.token}")
+    views = {NOTEBOOK: "notebook", TEXT_EDITOR: "text editor", MARKDOWN_PREVIEW: "preview"}
+    tab_content = "#jp-main-dock-panel .lm-DockPanel-widget:not(.lm-mod-hidden)"
+    selectors = {view: f"{tab_content}{css}, {tab_content} {css}" for css, view in views.items()}
+    any_view = tab.page.locator(", ".join(selectors.values()))
+    any_view.first.wait_for(timeout=OPEN_SECONDS * 1000)
+    return next(view for view, css in selectors.items() if tab.page.locator(css).count())
+
+
+def wait_for_code_cells(page: Page, expected: int) -> int:
+    """Wait until the notebook shows ``expected`` code cells (it attaches them lazily)."""
+    count = f"{PROMPTS}.length"
+    # on a timeout the caller compares the count read now with the chapter's
+    with contextlib.suppress(PlaywrightTimeoutError):
+        page.wait_for_function(f"{count} >= {expected}", timeout=OPEN_SECONDS * 1000)
+    return int(page.evaluate(count))
+
+
+def run_all_cells(page: Page) -> list[str]:
+    """Run → Run All Cells once the kernel is up, wait until it is done; each code cell's prompt.
+
+    Run All before the kernel has started runs nothing, as a reader would see too.
+    """
+    kernel_idle = page.locator("#jp-main-statusbar", has_text=re.compile(r"\| Idle"))
+    kernel_idle.wait_for(timeout=OPEN_SECONDS * 1000)
+    page.locator(".lm-MenuBar-item", has_text=re.compile(r"^Run$")).click()
+    label = page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$"))
+    page.locator(".lm-Menu-item", has=label).click()
+    started = f"Array.from({PROMPTS}).some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))"
+    page.wait_for_function(started, timeout=OPEN_SECONDS * 1000)
+    finished = f"!Array.from({PROMPTS}).some(p => p.textContent.includes('[*]'))"
+    page.wait_for_function(finished, timeout=RUN_ALL_SECONDS * 1000, polling=1000)
+    return page.evaluate(f"Array.from({PROMPTS}).map(p => p.textContent.trim())")
+
+
+def test_binder_url_opens_the_walkthrough_as_a_notebook_that_runs(
+    browser: Browser, binder_env: Path, postbuild_config: Path, book_copy: Path, tmp_path: Path
+) -> None:
+    code_cells = (ROOT / CHAPTER).read_text().count("```{code-cell}")
+    with jupyter_lab(binder_env, postbuild_config, book_copy, tmp_path) as lab:
+        tab = open_tab(browser, lab.base_url)
+        try:
+            assert open_launch_url(tab, lab) == "notebook"
+            assert wait_for_code_cells(tab.page, code_cells) == code_cells
+            prompts = run_all_cells(tab.page)
+            outputs = tab.page.locator(".jp-NotebookPanel .jp-OutputArea-output").all_inner_texts()
+        finally:
+            tab.page.context.close()
+    # Run All stops at the first error, so [1]..[n] means every cell ran, in order, cleanly.
+    assert prompts == [f"[{number}]:" for number in range(1, code_cells + 1)]
+    tracebacks = [text for text in outputs if "Traceback" in text]
+    assert tracebacks == []
+    assert tab.log.external_requests == []
+
+
+def test_without_postbuilds_viewer_setting_the_chapter_is_not_a_notebook(
+    browser: Browser, binder_env: Path, postbuild_config: Path, book_copy: Path, tmp_path: Path
+) -> None:
+    """The check above depends on postBuild: without its setting the .md opens as text."""
+    remove_viewer_setting(postbuild_config)
+    with jupyter_lab(binder_env, postbuild_config, book_copy, tmp_path) as lab:
+        tab = open_tab(browser, lab.base_url)
+        try:
+            assert open_launch_url(tab, lab) == "text editor"
+        finally:
+            tab.page.context.close()
