@@ -129,10 +129,10 @@ def _escape_string(text: str) -> str:
 def _statements(root: Value, grads: Gradients | None, rankdir: str, max_nodes: int) -> list[str]:
     """The node and edge statements shared by :func:`to_dot` and :func:`draw`."""
     _check_grads(grads)
-    if rankdir not in ("LR", "RL", "TB", "BT"):
-        raise ValueError(f"rankdir must be one of LR, RL, TB, BT, got {rankdir!r}")
     if not isinstance(rankdir, str):
         raise TypeError(f"rankdir must be a str, got {type(rankdir).__name__}")
+    if rankdir not in ("LR", "RL", "TB", "BT"):
+        raise ValueError(f"rankdir must be one of LR, RL, TB, BT, got {rankdir!r}")
     if not isinstance(max_nodes, int) or isinstance(max_nodes, bool):
         raise TypeError(f"max_nodes must be an int, got {type(max_nodes).__name__}: {max_nodes!r}")
     if max_nodes < 1:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -43,7 +44,7 @@ def check_alpha(alpha: object) -> float:
     """
     if not isinstance(alpha, int | float) or isinstance(alpha, bool):
         raise TypeError(f"alpha must be a number, got {type(alpha).__name__}")
-    if not (math.isfinite(alpha) and alpha >= 0):
+    if not 0 <= alpha <= sys.float_info.max:  # False for NaN, inf and ints beyond floats
         raise ValueError(f"alpha must be a finite number >= 0, got {alpha!r}")
     return float(alpha)
 

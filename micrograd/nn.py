@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import random
+import sys
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Self
@@ -74,7 +75,7 @@ def _check_learning_rate(learning_rate: object) -> float:
         raise TypeError(
             f"learning_rate must be an int or a float, got {type(learning_rate).__name__}"
         )
-    if not math.isfinite(learning_rate):
+    if not -sys.float_info.max <= learning_rate <= sys.float_info.max:
         raise ValueError(f"learning_rate must be finite, got {learning_rate!r}")
     return float(learning_rate)
 

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import asdict
 from typing import Any
 
@@ -122,7 +123,8 @@ def accuracy_history(run: TrainingRun[Any]) -> list[dict[str, float]]:
 def _check_positive(name: str, value: object, allow_zero: bool) -> float:
     if not isinstance(value, int | float) or isinstance(value, bool):
         raise TypeError(f"{name} must be a number, got {type(value).__name__}")
-    if not math.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
+    # False for NaN, inf and ints beyond the float range
+    if not 0 <= value <= sys.float_info.max or (value == 0 and not allow_zero):
         bound = ">= 0" if allow_zero else "> 0"
         raise ValueError(f"{name} must be a finite number {bound}, got {value!r}")
     return float(value)

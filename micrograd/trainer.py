@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import math
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -239,7 +240,8 @@ def _is_number(value: object) -> bool:
 
 
 def _is_valid_rate(rate: float) -> bool:
-    return math.isfinite(rate) and rate >= 0.0
+    """True for a number from 0 to the largest float (not NaN, inf or a huge int)."""
+    return 0 <= rate <= sys.float_info.max
 
 
 def _check_constant_rate(learning_rate: object) -> None:
@@ -250,7 +252,7 @@ def _check_constant_rate(learning_rate: object) -> None:
             "learning_rate must be a number, a function of the step returning one, or None, "
             f"got {type(learning_rate).__name__}: {learning_rate!r}"
         )
-    if not _is_valid_rate(float(learning_rate)):  # type: ignore[arg-type]
+    if not _is_valid_rate(learning_rate):  # type: ignore[arg-type]
         raise ValueError(
             f"learning_rate must be a finite number >= 0, got {learning_rate!r} "
             "(the rate of every step from step 0)"
@@ -327,7 +329,7 @@ class _Progress(Generic[M]):
                 f"got {type(rate).__name__}: {rate!r}"
             )
             raise TrainingFailed(step, self.run(), reason) from TypeError(reason)
-        if not _is_valid_rate(float(rate)):
+        if not _is_valid_rate(rate):
             raise InvalidLearningRate(
                 step,
                 self.run(),
