@@ -131,14 +131,17 @@ def test_from_scratch_exercise_solutions_are_executed_and_folded(built_book: Pat
     assert "togglebutton.js" in html
     text = " ".join(re.sub(r"<[^>]+>", "", html).split())
     assert "dy/da = -2.0, dy/db = -3.0" in text
-    assert "dy/dx = 12.0; the overwriting pass says 4.0" in text
+    assert "dy/dx = 12.0; the broken pass says 4.0" in text
 
 
 def test_from_scratch_code_fits_the_column() -> None:
     source = (BOOK / "from-scratch.md").read_text(encoding="utf-8")
-    cells = re.findall(r"^```\{code-cell\}[^\n]*\n(.*?)^```$", source, flags=re.M | re.S)
+    cell = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```$", re.MULTILINE | re.DOTALL)
+    cells = cell.findall(source)
     assert len(cells) > 20
-    too_long = [line for cell in cells for line in cell.splitlines() if len(line) > 88]
+    # sphinx-book-theme's desktop column shows about 80 characters of code before
+    # scrolling (the browser tests measure the real thing)
+    too_long = [line for cell in cells for line in cell.splitlines() if len(line) > 80]
     assert too_long == []
 
 
