@@ -1,7 +1,8 @@
 """Deterministic two-class toy datasets in the plane: moons, spiral and blobs.
 
-Every generator draws from its own ``random.Random(seed)``, never the global
-generator, so the same arguments always give the same points. Labels are
+Every generator draws from its own generator
+(:func:`micrograd.seeding.make_rng`), never the global one, so the same
+arguments always give the same points. Labels are
 ``-1.0`` and ``1.0``, as the max-margin loss expects.
 """
 
@@ -11,13 +12,18 @@ import math
 import random
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any
+
+from micrograd.seeding import make_rng
 
 __all__ = [
     "BLOB_CENTERS",
     "LABEL_HINT",
+    "MAX_NOISE",
+    "MAX_SAMPLES",
+    "MAX_TURNS",
     "Dataset",
+    "Metadata",
     "blobs",
     "check_label",
     "moons",
@@ -64,6 +70,73 @@ def check_label(where: str, label: object) -> float:
     raise ValueError(f"{where} must be -1 or 1, got {label!r}; {LABEL_HINT}")
 
 
+MAX_SAMPLES = 1_000_000
+"""The most points a dataset may hold; larger requests are refused up front."""
+
+MAX_NOISE = 1_000_000.0
+"""The largest ``noise`` the generators accept: the shapes span about 1, so far
+smaller values already bury them, and much larger ones overflow to infinity."""
+
+MAX_TURNS = 1_000_000.0
+"""The most turns :func:`spiral` draws (far more than any plot can show)."""
+
+
+class Metadata(Mapping[str, Any]):
+    """A read-only, hashable mapping describing a dataset (``name``, ``seed``, ...).
+
+    Keys are strings and values must be hashable (a tuple, not a list), so a
+    :class:`Dataset` holding it is hashable like any frozen dataclass.
+
+    Raises:
+        TypeError: If a key is not a string or a value is not hashable.
+
+    """
+
+    __slots__ = ("_items",)
+
+    _items: dict[str, Any]
+
+    def __init__(self, items: Mapping[str, Any] | None = None) -> None:
+        checked: dict[str, Any] = {}
+        for key, value in (items or {}).items():
+            if not isinstance(key, str):
+                raise TypeError(f"metadata keys must be strings, got {type(key).__name__}: {key!r}")
+            try:
+                hash(value)
+            except TypeError:
+                raise TypeError(
+                    f"metadata[{key!r}] must be hashable (a tuple, not a list), "
+                    f"got {type(value).__name__}"
+                ) from None
+            checked[key] = value
+        object.__setattr__(self, "_items", checked)
+
+    def __getitem__(self, key: str) -> Any:
+        return self._items[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __hash__(self) -> int:
+        return hash(frozenset(self._items.items()))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Mapping) and dict(self._items) == dict(other)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("dataset metadata is read-only")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle and copy support: rebuilt from a plain dict."""
+        return (type(self), (dict(self._items),))
+
+    def __repr__(self) -> str:
+        return f"Metadata({self._items!r})"
+
+
 @dataclass(frozen=True, slots=True)
 class Dataset:
     """An immutable set of labelled points in the plane.
@@ -75,12 +148,20 @@ class Dataset:
     Attributes:
         xs: The points, as a tuple of ``(x, y)`` float pairs.
         ys: The labels, ``-1.0`` or ``1.0``, one per point.
-        metadata: A read-only mapping: the dataset's ``name``, ``n_samples``,
-            ``noise`` and ``seed``, and the generator's own arguments.
+        metadata: A read-only, hashable :class:`Metadata`: the dataset's
+            ``name``, ``n_samples``, ``noise`` and ``seed``, and the
+            generator's own arguments.
+
+    A dataset is hashable, compares equal to one with the same fields, and
+    pickles and copies.
 
     Raises:
-        ValueError: If ``xs`` and ``ys`` differ in length, are empty, a point is
-            not a finite ``(x, y)`` pair or a label is not -1 or 1.
+        TypeError: If ``xs``/``ys`` are not sequences, ``metadata`` is not a
+            mapping with string keys and hashable values, or its ``name`` is
+            not a string.
+        ValueError: If ``xs`` and ``ys`` differ in length, are empty or longer
+            than :data:`MAX_SAMPLES`, a point is not a finite ``(x, y)`` pair, or
+            a label is not -1 or 1 (0/1 labels must be mapped with ``y * 2 - 1``).
 
     """
 
@@ -97,17 +178,31 @@ class Dataset:
             raise ValueError(f"xs and ys must have the same length, got {len(xs)} and {len(ys)}")
         if len(xs) == 0:
             raise ValueError("a dataset needs at least one point")
+        _check_n_samples(len(xs), minimum=1)
         if not isinstance(self.metadata, Mapping):
             raise TypeError(f"metadata must be a mapping, got {type(self.metadata).__name__}")
+        metadata = Metadata(self.metadata)
+        _check_name(metadata.get("name", ""))
         object.__setattr__(self, "xs", tuple(_check_point(i, p) for i, p in enumerate(xs)))
         object.__setattr__(self, "ys", tuple(check_label(f"ys[{i}]", y) for i, y in enumerate(ys)))
-        object.__setattr__(self, "metadata", MappingProxyType(dict(self.metadata)))
+        object.__setattr__(self, "metadata", metadata)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle and copy support: rebuilt (and rechecked) from its three fields."""
+        return (type(self), (self.xs, self.ys, self.metadata))
 
     @classmethod
     def from_points(
         cls, xs: Sequence[Sequence[float]], ys: Sequence[float], name: str = "custom"
     ) -> Dataset:
-        """Wrap your own points and labels (-1 or 1) in a checked ``Dataset``."""
+        """Wrap your own points and labels (-1 or 1) in a checked ``Dataset``.
+
+        Raises:
+            TypeError: If ``name`` is not a string (or as :class:`Dataset`).
+            ValueError: As :class:`Dataset`.
+
+        """
+        _check_name(name)
         return cls(xs, ys, {"name": name, "n_samples": len(ys), "noise": None, "seed": None})  # type: ignore[arg-type]
 
     @property
@@ -130,27 +225,32 @@ class Dataset:
         return f"Dataset({name!r}, {len(self)} points)"
 
 
-def _check_n_samples(n_samples: object) -> int:
+def _check_name(name: object) -> str:
+    if not isinstance(name, str):
+        raise TypeError(f"a dataset's name must be a str, got {type(name).__name__}: {name!r}")
+    return name
+
+
+def _check_n_samples(n_samples: object, minimum: int = 2) -> int:
     if not isinstance(n_samples, int) or isinstance(n_samples, bool):
         raise TypeError(f"n_samples must be an int, got {type(n_samples).__name__}: {n_samples!r}")
-    if n_samples < 2:
+    if n_samples < minimum:
         raise ValueError(f"n_samples must be at least 2 (one point per class), got {n_samples}")
+    if n_samples > MAX_SAMPLES:
+        raise ValueError(
+            f"a dataset holds at most MAX_SAMPLES={MAX_SAMPLES:,} points, got {n_samples:,}"
+        )
     return n_samples
 
 
-def _check_non_negative(name: str, value: object) -> float:
-    if not _is_real(value):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__}: {value!r}")
-    number = float(value)  # type: ignore[arg-type]
-    if not math.isfinite(number) or number < 0:
-        raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
-    return number
-
-
-def _rng(seed: object) -> random.Random:
-    if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool)):
-        raise TypeError(f"seed must be an int or None, got {type(seed).__name__}: {seed!r}")
-    return random.Random(seed)
+def _check_noise(noise: object) -> float:
+    if not _is_real(noise):
+        raise TypeError(f"noise must be a number, got {type(noise).__name__}: {noise!r}")
+    if not 0 <= noise <= MAX_NOISE:  # type: ignore[operator]  # False for NaN too
+        raise ValueError(
+            f"noise must be a number with 0 <= noise <= {MAX_NOISE:,.0f} (MAX_NOISE), got {noise!r}"
+        )
+    return float(noise)  # type: ignore[arg-type]
 
 
 def _jitter(points: list[Point], noise: float, rng: random.Random) -> list[Point]:
@@ -177,12 +277,13 @@ def moons(n_samples: int = 100, noise: float = 0.0, seed: int | None = None) -> 
 
     Raises:
         TypeError: If ``n_samples`` is not an int or ``seed`` not an int/None.
-        ValueError: If ``n_samples < 2`` or ``noise`` is negative or not finite.
+        ValueError: If ``n_samples`` is not between 2 and :data:`MAX_SAMPLES`, or
+            ``noise`` is not between 0 and :data:`MAX_NOISE`.
 
     """
     n = _check_n_samples(n_samples)
-    sigma = _check_non_negative("noise", noise)
-    rng = _rng(seed)
+    sigma = _check_noise(noise)
+    rng = make_rng(seed)
     n_outer = n // 2
     outer = [(math.cos(t), math.sin(t)) for t in _spaced(n_outer, math.pi)]
     inner = [(1.0 - math.cos(t), 0.5 - math.sin(t)) for t in _spaced(n - n_outer, math.pi)]
@@ -205,16 +306,21 @@ def spiral(
 
     Raises:
         TypeError: If an argument has the wrong type.
-        ValueError: If ``n_samples < 2``, ``noise`` is negative or not finite, or
-            ``turns`` is not a finite number > 0.
+        ValueError: If ``n_samples`` is not between 2 and :data:`MAX_SAMPLES`,
+            ``noise`` is not between 0 and :data:`MAX_NOISE`, or ``turns`` is not
+            a number with ``0 < turns <=`` :data:`MAX_TURNS`.
 
     """
     n = _check_n_samples(n_samples)
-    sigma = _check_non_negative("noise", noise)
-    sweep = _check_non_negative("turns", turns)
-    if sweep == 0.0:
-        raise ValueError("turns must be > 0, got 0")
-    rng = _rng(seed)
+    sigma = _check_noise(noise)
+    if not _is_real(turns):
+        raise TypeError(f"turns must be a number, got {type(turns).__name__}: {turns!r}")
+    sweep = float(turns)
+    if not 0.0 < sweep <= MAX_TURNS:
+        raise ValueError(
+            f"turns must be a number with 0 < turns <= {MAX_TURNS:,.0f}, got {turns!r}"
+        )
+    rng = make_rng(seed)
     points: list[Point] = []
     ys: list[float] = []
     for arm, (count, label) in enumerate(((n // 2, -1.0), (n - n // 2, 1.0))):
@@ -240,12 +346,13 @@ def blobs(n_samples: int = 100, noise: float = 0.5, seed: int | None = None) -> 
 
     Raises:
         TypeError: If an argument has the wrong type.
-        ValueError: If ``n_samples < 2`` or ``noise`` is negative or not finite.
+        ValueError: If ``n_samples`` is not between 2 and :data:`MAX_SAMPLES`, or
+            ``noise`` is not between 0 and :data:`MAX_NOISE`.
 
     """
     n = _check_n_samples(n_samples)
-    sigma = _check_non_negative("noise", noise)
-    rng = _rng(seed)
+    sigma = _check_noise(noise)
+    rng = make_rng(seed)
     n_first = n // 2
     centers = [BLOB_CENTERS[0]] * n_first + [BLOB_CENTERS[1]] * (n - n_first)
     xs = _jitter(centers, sigma, rng)
@@ -316,7 +423,7 @@ def train_test_split(
         raise ValueError(f"test_fraction must be strictly between 0 and 1, got {test_fraction!r}")
     if len(dataset) < 2:
         raise ValueError(f"a split needs at least two points, got {len(dataset)}")
-    rng = _rng(seed)
+    rng = make_rng(seed)
     classes = [[i for i, y in enumerate(dataset.ys) if y == label] for label in (-1.0, 1.0)]
     counts = _test_counts([len(members) for members in classes], test_fraction)
     test: set[int] = set()

@@ -7,6 +7,7 @@ and the same DOT text.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from micrograd.engine import Gradients, Value, topological_order
@@ -84,30 +85,57 @@ def edges(root: Value) -> list[dict[str, Any]]:
     ]
 
 
-def _escape_record(text: str) -> str:
-    """Escape text for a field of a Graphviz record label inside a quoted DOT string."""
+def _visible(ch: str) -> str:
+    r"""A control character or lone surrogate as the text ``\xNN``/``\uNNNN``; else itself.
+
+    Graphviz stops at a NUL and chokes on other control bytes and on text that
+    is not UTF-8, so these are shown as their escape codes instead.
+    """
+    code = ord(ch)
+    if code < 0x20 or 0x7F <= code <= 0x9F:
+        return f"\\x{code:02x}"
+    if 0xD800 <= code <= 0xDFFF:
+        return f"\\u{code:04x}"
+    return ch
+
+
+def _escape(text: str, specials: str, breaks: Mapping[str, str]) -> str:
+    """Escape ``text`` for a quoted DOT string.
+
+    ``specials`` get a backslash, ``&`` becomes ``&amp;`` (Graphviz would
+    otherwise turn a typed ``&amp;`` into ``&``), characters in ``breaks`` are
+    replaced and other control characters are shown as their escape codes.
+    """
     out = []
     for ch in text:
-        if ch in '\\{}|<>"':
-            out.append("\\" + ch)
-        elif ch in "\r\n\t":
-            out.append(" ")
-        else:
-            out.append(ch)
+        if ch in breaks:
+            out.append(breaks[ch])
+            continue
+        for part in _visible(ch):
+            out.append("\\" + part if part in specials else "&amp;" if part == "&" else part)
     return "".join(out)
 
 
+def _escape_record(text: str) -> str:
+    """Escape text for a field of a Graphviz record label (line breaks become spaces)."""
+    return _escape(text, '\\{}|<>"', {"\r": " ", "\n": " ", "\t": " "})
+
+
 def _escape_string(text: str) -> str:
-    """Escape text for a plain quoted DOT string."""
-    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    """Escape text for a plain quoted DOT string (a newline stays a line break)."""
+    return _escape(text, '\\"', {"\n": "\\n"})
 
 
 def _statements(root: Value, grads: Gradients | None, rankdir: str, max_nodes: int) -> list[str]:
     """The node and edge statements shared by :func:`to_dot` and :func:`draw`."""
     _check_grads(grads)
+    if not isinstance(rankdir, str):
+        raise TypeError(f"rankdir must be a str, got {type(rankdir).__name__}")
     if rankdir not in ("LR", "RL", "TB", "BT"):
         raise ValueError(f"rankdir must be one of LR, RL, TB, BT, got {rankdir!r}")
-    if not isinstance(max_nodes, int) or isinstance(max_nodes, bool) or max_nodes < 1:
+    if not isinstance(max_nodes, int) or isinstance(max_nodes, bool):
+        raise TypeError(f"max_nodes must be an int, got {type(max_nodes).__name__}: {max_nodes!r}")
+    if max_nodes < 1:
         raise ValueError(f"max_nodes must be an int >= 1, got {max_nodes!r}")
     order = topological_order(_check_root(root))
     if len(order) > max_nodes:
@@ -147,7 +175,9 @@ def to_dot(
     Each node shows its label, its data and, if ``grads`` is given, its
     gradient; each operation is a small oval between its inputs and its result
     (the drawing of micrograd's ``draw_dot``). Labels are escaped, so any text
-    is safe.
+    is safe: it renders as typed (``&amp;`` stays five characters), and
+    control characters, which would break ``dot``, are shown as escape codes
+    such as the four characters backslash, x, 0, 0 for NUL.
 
     Args:
         root: The output node.
@@ -156,6 +186,8 @@ def to_dot(
         max_nodes: Refuse graphs larger than this.
 
     Raises:
+        TypeError: If ``root`` is not a ``Value``, ``grads`` not ``Gradients`` or
+            ``None``, or ``rankdir``/``max_nodes`` of the wrong type.
         ValueError: If the graph has more than ``max_nodes`` nodes or ``rankdir``
             is not one of the four directions.
 

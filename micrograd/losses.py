@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -43,7 +44,7 @@ def check_alpha(alpha: object) -> float:
     """
     if not isinstance(alpha, int | float) or isinstance(alpha, bool):
         raise TypeError(f"alpha must be a number, got {type(alpha).__name__}")
-    if not (math.isfinite(alpha) and alpha >= 0):
+    if not 0 <= alpha <= sys.float_info.max:  # False for NaN, inf and ints beyond floats
         raise ValueError(f"alpha must be a finite number >= 0, got {alpha!r}")
     return float(alpha)
 
@@ -59,7 +60,7 @@ def max_margin(
 
         data_loss = mean(relu(1 - y_i * s_i))
         reg_loss  = alpha * sum(p * p for p in model.parameters())
-        accuracy  = mean((s_i > 0) == (y_i > 0))
+        accuracy  = mean((s_i > 0) == (y_i > 0))   # a NaN score counts as wrong
 
     Args:
         model: A model with one output, such as ``MLP(2, [16, 16, 1])``.
@@ -94,8 +95,9 @@ def max_margin(
         if not isinstance(score, Value):
             raise ValueError(f"max_margin needs a model with one output, got {len(score)} outputs")
         margins.append((1 + -y * score).relu())
-        scores.append(score.data)
-        correct += (y > 0) == (score.data > 0)
+        s = score.data
+        scores.append(s)
+        correct += (y > 0) == (s > 0) and not math.isnan(s)  # a NaN score is never right
     data_loss = Value.sum(margins) * (1.0 / len(margins))
     reg_loss = alpha * Value.sum(p * p for p in model.parameters())
     return LossResult(

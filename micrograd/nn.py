@@ -6,20 +6,31 @@ model and leave the old one as it was.
 
 Parameters are drawn the way micrograd draws them: every weight from
 ``uniform(-1, 1)`` (layer by layer, neuron by neuron), every bias ``0``; but from
-a private ``random.Random(seed)``, never the global generator.
+a private generator (:func:`micrograd.seeding.make_rng`: ``random.Random(seed)``
+for seeds >= 0), never the global one.
+
+A model holds at most :data:`MAX_PARAMETERS` parameters; larger sizes are
+refused before anything is allocated. Models pickle and copy from their
+parameter floats (never from a graph of ``Value`` nodes).
 """
 
 from __future__ import annotations
 
 import math
 import random
+import sys
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Self
 
 from micrograd.engine import Gradients, Number, Value, fused_linear, lift
+from micrograd.seeding import make_rng
 
-__all__ = ["MLP", "Layer", "Module", "Neuron", "Unfused", "dead_relus"]
+__all__ = ["MAX_PARAMETERS", "MLP", "Layer", "Module", "Neuron", "Unfused", "dead_relus"]
+
+MAX_PARAMETERS = 1_000_000
+"""The most parameters a model may have; a pure-Python model this size already
+takes seconds per forward pass, and a larger request is almost always a typo."""
 
 
 def _check_size(name: str, value: object) -> int:
@@ -30,10 +41,33 @@ def _check_size(name: str, value: object) -> int:
     return value
 
 
-def _check_seed(seed: object) -> int | None:
-    if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool)):
-        raise TypeError(f"seed must be an int or None, got {type(seed).__name__}: {seed!r}")
-    return seed
+def _check_nonlin(nonlin: object) -> bool:
+    if not isinstance(nonlin, bool):
+        raise TypeError(f"nonlin must be True or False, got {type(nonlin).__name__}: {nonlin!r}")
+    return nonlin
+
+
+def _check_parameter_count(nin: int, nouts: Sequence[int]) -> int:
+    """The parameter count of layers ``nouts`` on ``nin`` inputs, if within the ceiling.
+
+    Computed from the sizes alone, before anything is allocated.
+
+    Raises:
+        ValueError: If the count exceeds :data:`MAX_PARAMETERS`.
+
+    """
+    count = 0
+    for width in nouts:
+        count += width * (nin + 1)
+        nin = width
+        if count > MAX_PARAMETERS:
+            break
+    if count > MAX_PARAMETERS:
+        raise ValueError(
+            f"this model would have more than MAX_PARAMETERS={MAX_PARAMETERS:,} parameters; "
+            "micrograd.nn refuses models that large"
+        )
+    return count
 
 
 def _check_learning_rate(learning_rate: object) -> float:
@@ -41,7 +75,7 @@ def _check_learning_rate(learning_rate: object) -> float:
         raise TypeError(
             f"learning_rate must be an int or a float, got {type(learning_rate).__name__}"
         )
-    if not math.isfinite(learning_rate):
+    if not -sys.float_info.max <= learning_rate <= sys.float_info.max:
         raise ValueError(f"learning_rate must be finite, got {learning_rate!r}")
     return float(learning_rate)
 
@@ -175,11 +209,15 @@ class Neuron(Module):
 
     Args:
         nin: Number of inputs (at least 1).
-        nonlin: Apply ReLU to the weighted sum.
+        nonlin: Apply ReLU to the weighted sum (``True`` or ``False``).
         seed: Seed for the weights; the same seed gives the same neuron.
 
     The weighted sum is one fused ``"linear"`` node with an edge per weight, per
     input and for the bias.
+
+    Raises:
+        TypeError: If ``nin`` or ``seed`` is not an int or ``nonlin`` not a bool.
+        ValueError: If ``nin < 1`` or the neuron would exceed :data:`MAX_PARAMETERS`.
 
     """
 
@@ -191,8 +229,9 @@ class Neuron(Module):
     _nonlin: bool
 
     def __init__(self, nin: int, nonlin: bool = True, seed: int | None = None) -> None:
-        _check_size("nin", nin)
-        rng = random.Random(_check_seed(seed))
+        _check_parameter_count(_check_size("nin", nin), [1])
+        _check_nonlin(nonlin)
+        rng = make_rng(seed)
         self._init(_draw_weights(nin, rng), 0.0, nonlin)
 
     def _init(self, weights: Sequence[float], bias: float, nonlin: bool) -> None:
@@ -253,6 +292,11 @@ class Neuron(Module):
         weights = [next(values) for _ in self._w]
         return Neuron._make(weights, next(values), self._nonlin)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle and copy support: rebuilt from the weight and bias floats."""
+        weights = tuple(w.data for w in self._w)
+        return (type(self)._make, (weights, self._b.data, self._nonlin))
+
     def __repr__(self) -> str:
         kind = "ReLU" if self._nonlin else "linear"
         return f"Neuron({self.nin} inputs, {kind})"
@@ -264,8 +308,12 @@ class Layer(Module):
     Args:
         nin: Inputs per neuron (at least 1).
         nout: Number of neurons (at least 1).
-        nonlin: Apply ReLU in every neuron.
+        nonlin: Apply ReLU in every neuron (``True`` or ``False``).
         seed: Seed for the weights.
+
+    Raises:
+        TypeError: If a size or ``seed`` is not an int or ``nonlin`` not a bool.
+        ValueError: If a size is below 1 or the layer would exceed :data:`MAX_PARAMETERS`.
 
     """
 
@@ -274,9 +322,9 @@ class Layer(Module):
     _neurons: tuple[Neuron, ...]
 
     def __init__(self, nin: int, nout: int, nonlin: bool = True, seed: int | None = None) -> None:
-        _check_size("nin", nin)
-        _check_size("nout", nout)
-        rng = random.Random(_check_seed(seed))
+        _check_parameter_count(_check_size("nin", nin), [_check_size("nout", nout)])
+        _check_nonlin(nonlin)
+        rng = make_rng(seed)
         _set(self, "_neurons", Layer._random(nin, nout, nonlin, rng)._neurons)
 
     @classmethod
@@ -330,9 +378,66 @@ class Layer(Module):
     def _rebuild(self, values: Iterator[float]) -> Layer:
         return Layer._make([n._rebuild(values) for n in self._neurons])
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle and copy support: rebuilt from the neurons (that is, from floats)."""
+        return (type(self)._make, (self._neurons,))
+
     def __repr__(self) -> str:
         kind = "ReLU" if self.nonlin else "linear"
         return f"Layer({self.nin} → {self.nout} {kind})"
+
+
+def _check_architecture(nin: object, nouts: object) -> list[int]:
+    """The layer widths of an ``MLP(nin, nouts)``, checked from the sizes alone."""
+    _check_size("nin", nin)
+    if isinstance(nouts, str | bytes) or not isinstance(nouts, Sequence):
+        raise TypeError(f"nouts must be a sequence of layer widths, got {type(nouts).__name__}")
+    if len(nouts) == 0:
+        raise ValueError("nouts must name at least one layer width, e.g. [16, 16, 1]")
+    if len(nouts) > MAX_PARAMETERS:
+        raise ValueError(f"nouts has {len(nouts):,} layers; MAX_PARAMETERS={MAX_PARAMETERS:,}")
+    widths = [_check_size(f"nouts[{i}] (the width of layer {i})", w) for i, w in enumerate(nouts)]
+    _check_parameter_count(nin, widths)  # type: ignore[arg-type]
+    return widths
+
+
+def _layers_from(nin: int, widths: Sequence[int], values: Iterator[float]) -> list[Layer]:
+    """The layers of an MLP, taking every parameter, in order, from ``values``."""
+    layers = []
+    for i, width in enumerate(widths):
+        nonlin = i != len(widths) - 1
+        layers.append(
+            Layer._make(
+                [
+                    Neuron._make([next(values) for _ in range(nin)], next(values), nonlin)
+                    for _ in range(width)
+                ]
+            )
+        )
+        nin = width
+    return layers
+
+
+def _check_payload(data: object) -> tuple[int, list[int], list[float]]:
+    """``nin``, the widths and the parameter floats of a :meth:`MLP.to_dict` payload."""
+    if not isinstance(data, Mapping) or data.get("format") != "micrograd.MLP":
+        raise ValueError("expected a mapping made by MLP.to_dict() (format 'micrograd.MLP')")
+    version = data.get("version")
+    if type(version) is not int or version != 1:
+        raise ValueError(f"unsupported MLP format version {version!r}; expected 1")
+    missing = {"nin", "nouts", "parameters"} - set(data)
+    if missing:
+        raise ValueError(f"MLP data is missing {sorted(missing)}")
+    nin, parameters = data["nin"], data["parameters"]
+    widths = _check_architecture(nin, data["nouts"])
+    needed = _check_parameter_count(nin, widths)
+    if isinstance(parameters, str | bytes) or not isinstance(parameters, Sequence):
+        raise TypeError(f"parameters must be a list of numbers, got {type(parameters).__name__}")
+    if len(parameters) != needed:
+        raise ValueError(
+            f"this architecture needs exactly {needed} parameter values, got {len(parameters)}"
+        )
+    return nin, widths, _finite_floats(parameters)
 
 
 class MLP(Module):
@@ -346,7 +451,10 @@ class MLP(Module):
             ``random.seed(seed)``, micrograd's ``MLP`` draws the same weights.
 
     Raises:
-        ValueError: If ``nin < 1``, ``nouts`` is empty or a width is below 1.
+        TypeError: If ``nin``, a width or ``seed`` is not an int.
+        ValueError: If ``nin < 1``, ``nouts`` is empty, a width is below 1 or
+            the model would exceed :data:`MAX_PARAMETERS` (checked from the sizes,
+            before anything is allocated).
 
     Example:
         >>> model = MLP(2, [16, 16, 1], seed=1337)
@@ -360,20 +468,16 @@ class MLP(Module):
     _layers: tuple[Layer, ...]
 
     def __init__(self, nin: int, nouts: Sequence[int], seed: int | None = None) -> None:
-        _check_size("nin", nin)
-        if isinstance(nouts, str | bytes) or not isinstance(nouts, Sequence):
-            raise TypeError(f"nouts must be a sequence of layer widths, got {type(nouts).__name__}")
-        if len(nouts) == 0:
-            raise ValueError("nouts must name at least one layer width, e.g. [16, 16, 1]")
-        for i, width in enumerate(nouts):
-            _check_size(f"nouts[{i}] (the width of layer {i})", width)
-        rng = random.Random(_check_seed(seed))
-        sizes = [nin, *nouts]
-        last = len(nouts) - 1
+        widths = _check_architecture(nin, nouts)
+        rng = make_rng(seed)
+        sizes = [nin, *widths]
+        last = len(widths) - 1
         _set(
             self,
             "_layers",
-            tuple(Layer._random(sizes[i], sizes[i + 1], i != last, rng) for i in range(len(nouts))),
+            tuple(
+                Layer._random(sizes[i], sizes[i + 1], i != last, rng) for i in range(len(widths))
+            ),
         )
 
     @classmethod
@@ -431,22 +535,28 @@ class MLP(Module):
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> MLP:
-        """Rebuild a model from :meth:`to_dict` output.
+        """Rebuild a model from :meth:`to_dict` output (for example, read from JSON).
+
+        The whole payload is checked before anything is allocated: the format
+        and version, the sizes (within :data:`MAX_PARAMETERS`), and one finite
+        number per parameter.
 
         Raises:
-            ValueError: If ``data`` is not in the :meth:`to_dict` format or the
-                parameter list does not fit the architecture.
+            ValueError: If ``data`` is malformed in any way: not in the
+                :meth:`to_dict` format, a size of the wrong type or out of range,
+                or a parameter list that is not a list of finite numbers
+                fitting the architecture.
 
         """
-        if not isinstance(data, Mapping) or data.get("format") != "micrograd.MLP":
-            raise ValueError("expected a mapping made by MLP.to_dict() (format 'micrograd.MLP')")
-        if data.get("version") != 1:
-            raise ValueError(f"unsupported MLP format version {data.get('version')!r}; expected 1")
-        missing = {"nin", "nouts", "parameters"} - set(data)
-        if missing:
-            raise ValueError(f"MLP data is missing {sorted(missing)}")
-        model = cls(data["nin"], data["nouts"], seed=0)
-        return model.with_parameters(data["parameters"])
+        try:
+            nin, widths, floats = _check_payload(data)
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"not a valid MLP.to_dict() payload: {error}") from None
+        return MLP._make(_layers_from(nin, widths, iter(floats)))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle and copy support: rebuilt from the layers (that is, from floats)."""
+        return (type(self)._make, (self._layers,))
 
     def __repr__(self) -> str:
         parts = [str(self.nin)]
@@ -521,6 +631,10 @@ class Unfused(Module):
 
     def _rebuild(self, values: Iterator[float]) -> Unfused:
         return Unfused(self._model._rebuild(values))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle and copy support: rebuilt around a copy of the wrapped model."""
+        return (type(self), (self._model,))
 
     def __repr__(self) -> str:
         return f"Unfused({self._model!r})"

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import asdict
 from typing import Any
 
@@ -19,6 +20,9 @@ __all__ = [
     "LOSS_METRICS",
     "MAX_GRID_POINTS",
     "accuracy_history",
+    "check_dataset",
+    "check_model",
+    "check_run",
     "dataset_points",
     "decision_boundary",
     "grid_axes",
@@ -33,14 +37,68 @@ LOSS_METRICS = {"total": "loss", "data": "data_loss", "regularization": "reg_los
 """The ``metric`` names of :func:`loss_history` and the record field each comes from."""
 
 
+def check_dataset(dataset: object) -> Dataset:
+    """Return ``dataset`` if it is a :class:`~micrograd.datasets.Dataset`.
+
+    Raises:
+        TypeError: Otherwise, saying what was expected.
+
+    """
+    if not isinstance(dataset, Dataset):
+        raise TypeError(
+            "expected a micrograd.datasets.Dataset (from moons(), spiral(), blobs() or "
+            f"Dataset.from_points()), got {type(dataset).__name__}"
+        )
+    return dataset
+
+
+def check_run(run: object) -> TrainingRun[Any]:
+    """Return ``run`` if it is a :class:`~micrograd.trainer.TrainingRun`.
+
+    Raises:
+        TypeError: Otherwise, saying what was expected.
+
+    """
+    if not isinstance(run, TrainingRun):
+        raise TypeError(
+            f"expected the TrainingRun returned by train() (or an error's .run), "
+            f"got {type(run).__name__}"
+        )
+    return run
+
+
+def check_model(model: object) -> Module:
+    """Return ``model`` if it is a :mod:`micrograd.nn` model.
+
+    Raises:
+        TypeError: Otherwise, saying what was expected.
+
+    """
+    if not isinstance(model, Module):
+        raise TypeError(
+            f"expected a micrograd.nn model (MLP, Layer, Neuron, Unfused), got {type(model).__name__}"
+        )
+    return model
+
+
 def dataset_points(dataset: Dataset) -> list[dict[str, float]]:
-    """One row ``{"x", "y", "label"}`` per point of ``dataset``."""
-    return dataset.points
+    """One row ``{"x", "y", "label"}`` per point of ``dataset``.
+
+    Raises:
+        TypeError: If ``dataset`` is not a ``Dataset``.
+
+    """
+    return check_dataset(dataset).points
 
 
 def training_history(run: TrainingRun[Any]) -> list[dict[str, float]]:
-    """One row per logged step: ``step, loss, data_loss, reg_loss, accuracy, learning_rate``."""
-    return [asdict(record) for record in run.history]
+    """One row per logged step: ``step, loss, data_loss, reg_loss, accuracy, learning_rate``.
+
+    Raises:
+        TypeError: If ``run`` is not a ``TrainingRun``.
+
+    """
+    return [asdict(record) for record in check_run(run).history]
 
 
 def loss_history(run: TrainingRun[Any]) -> list[dict[str, Any]]:
@@ -50,23 +108,50 @@ def loss_history(run: TrainingRun[Any]) -> list[dict[str, Any]]:
     """
     return [
         {"step": record.step, "metric": metric, "value": getattr(record, field)}
-        for record in run.history
+        for record in check_run(run).history
         for metric, field in LOSS_METRICS.items()
     ]
 
 
 def accuracy_history(run: TrainingRun[Any]) -> list[dict[str, float]]:
     """Rows ``{"step", "value"}`` with the accuracy in percent (0 to 100)."""
-    return [{"step": record.step, "value": record.accuracy * 100.0} for record in run.history]
+    return [
+        {"step": record.step, "value": record.accuracy * 100.0} for record in check_run(run).history
+    ]
 
 
 def _check_positive(name: str, value: object, allow_zero: bool) -> float:
     if not isinstance(value, int | float) or isinstance(value, bool):
         raise TypeError(f"{name} must be a number, got {type(value).__name__}")
-    if not math.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
+    # False for NaN, inf and ints beyond the float range
+    if not 0 <= value <= sys.float_info.max or (value == 0 and not allow_zero):
         bound = ">= 0" if allow_zero else "> 0"
         raise ValueError(f"{name} must be a finite number {bound}, got {value!r}")
     return float(value)
+
+
+def _axis(low: float, high: float, step: float, name: str) -> tuple[float, int]:
+    """The start and point count of one grid axis covering ``low..high``.
+
+    Raises:
+        ValueError: If the axis is not finite or has more than
+            :data:`MAX_GRID_POINTS` points (use a larger ``h``) or fewer than 2
+            (use a smaller ``h``).
+
+    """
+    count = (high - low) / step
+    if not (math.isfinite(low) and math.isfinite(high) and count <= MAX_GRID_POINTS):
+        raise ValueError(
+            f"h={step!r} with this padding gives too many grid points along {name} (more "
+            f"than the {MAX_GRID_POINTS:,} allowed); use a larger h or a smaller padding"
+        )
+    points = math.ceil(count)
+    if points < 2:
+        raise ValueError(
+            f"h={step!r} gives fewer than 2 grid points along {name} (the data span "
+            f"{high - low!r} there); use a smaller h (or a larger padding)"
+        )
+    return low, points
 
 
 def grid_axes(
@@ -78,23 +163,24 @@ def grid_axes(
     ``h`` while below the largest plus ``padding`` (like ``numpy.arange``).
 
     Raises:
-        ValueError: If ``h <= 0``, ``padding < 0`` or the grid would exceed
-            :data:`MAX_GRID_POINTS` points.
+        TypeError: If ``dataset`` is not a ``Dataset`` or ``h``/``padding`` not numbers.
+        ValueError: If ``h <= 0`` or ``padding < 0``, if the grid would exceed
+            :data:`MAX_GRID_POINTS` points (use a larger ``h``), or if an axis
+            would have fewer than 2 points (use a smaller ``h``).
 
     """
+    check_dataset(dataset)
     step = _check_positive("h", h, allow_zero=False)
     pad = _check_positive("padding", padding, allow_zero=True)
-    axes = []
-    for coords in zip(*dataset.xs, strict=True):
-        low, high = min(coords) - pad, max(coords) + pad
-        axes.append((low, max(1, math.ceil((high - low) / step))))
-    size = axes[0][1] * axes[1][1]
-    if size > MAX_GRID_POINTS:
+    (x0, nx), (y0, ny) = (
+        _axis(min(coords) - pad, max(coords) + pad, step, name)
+        for coords, name in zip(zip(*dataset.xs, strict=True), ("x", "y"), strict=True)
+    )
+    if nx * ny > MAX_GRID_POINTS:
         raise ValueError(
-            f"a grid with h={h!r} would have {size:,} points, more than the "
+            f"a grid with h={h!r} would have {nx * ny:,} points, more than the "
             f"{MAX_GRID_POINTS:,} allowed; use a larger h"
         )
-    (x0, nx), (y0, ny) = axes
     return [x0 + i * step for i in range(nx)], [y0 + j * step for j in range(ny)]
 
 
@@ -105,12 +191,16 @@ def decision_boundary(
 
     Rows ``{"x", "y", "score", "predicted"}`` in row-major order (``y`` outer,
     ``x`` inner) over :func:`grid_axes`; ``predicted`` is ``1.0`` where the
-    score is positive and ``-1.0`` elsewhere.
+    score is positive, ``-1.0`` where it is zero or negative, and ``nan``
+    where the score is NaN (no class: a diverged model predicts nothing).
 
     Raises:
-        ValueError: If ``h <= 0`` or the grid is too large (use a larger ``h``).
+        TypeError: If ``model`` is not a model or ``dataset`` not a ``Dataset``.
+        ValueError: If the grid is too large or too small (see :func:`grid_axes`)
+            or the model has more than one output.
 
     """
+    check_model(model)
     xs, ys = grid_axes(dataset, h, padding)
     rows = []
     for y in ys:
@@ -118,6 +208,14 @@ def decision_boundary(
             score = model((x, y))
             if not isinstance(score, Value):
                 raise ValueError("decision_boundary needs a model with one output")
-            s = score.data
-            rows.append({"x": x, "y": y, "score": s, "predicted": 1.0 if s > 0 else -1.0})
+            rows.append({"x": x, "y": y, "score": score.data, "predicted": _predicted(score.data)})
     return rows
+
+
+def _predicted(score: float) -> float:
+    """The class a score predicts: 1.0, -1.0, or nan for a NaN score."""
+    if score > 0.0:
+        return 1.0
+    if score <= 0.0:
+        return -1.0
+    return math.nan

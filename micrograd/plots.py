@@ -79,8 +79,21 @@ def _scatter(ax: Axes, rows: Sequence[Mapping[str, float]], outline: bool) -> No
         )
 
 
+def _check_title(title: object, allow_none: bool) -> None:
+    if not (isinstance(title, str) or (allow_none and title is None)):
+        expected = "a str or None" if allow_none else "a str"
+        raise TypeError(f"title must be {expected}, got {type(title).__name__}")
+
+
 def plot_dataset(dataset: Dataset, ax: Axes | None = None, title: str | None = None) -> Figure:
-    """A scatter plot of ``dataset``, one colour per class."""
+    """A scatter plot of ``dataset``, one colour per class.
+
+    Raises:
+        TypeError: If ``dataset`` is not a ``Dataset`` or ``title`` not a str/None.
+
+    """
+    plot_data.check_dataset(dataset)
+    _check_title(title, allow_none=True)
     fig, ax = _figure_for(ax, (4.8, 4.2))
     _scatter(ax, plot_data.dataset_points(dataset), outline=False)
     ax.set_title(title if title is not None else str(dataset.metadata.get("name", "dataset")))
@@ -98,7 +111,13 @@ def _loss_curve(run: TrainingRun[Any], metric: str) -> tuple[list[int], list[flo
 
 
 def plot_losses(run: TrainingRun[Any], ax: Axes | None = None) -> Figure:
-    """The total, data and regularization loss at each logged step."""
+    """The total, data and regularization loss at each logged step.
+
+    Raises:
+        TypeError: If ``run`` is not a ``TrainingRun``.
+
+    """
+    plot_data.check_run(run)
     fig, ax = _figure_for(ax, (6.4, 3.4))
     for metric in plot_data.LOSS_METRICS:
         ax.plot(*_loss_curve(run, metric), label=metric)
@@ -109,7 +128,13 @@ def plot_losses(run: TrainingRun[Any], ax: Axes | None = None) -> Figure:
 
 
 def plot_accuracy(run: TrainingRun[Any], ax: Axes | None = None) -> Figure:
-    """The accuracy, in percent, at each logged step."""
+    """The accuracy, in percent, at each logged step.
+
+    Raises:
+        TypeError: If ``run`` is not a ``TrainingRun``.
+
+    """
+    plot_data.check_run(run)
     fig, ax = _figure_for(ax, (6.4, 3.4))
     rows = plot_data.accuracy_history(run)
     ax.plot([r["step"] for r in rows], [r["value"] for r in rows], color="#3b8b5a")
@@ -120,7 +145,16 @@ def plot_accuracy(run: TrainingRun[Any], ax: Axes | None = None) -> Figure:
 
 
 def plot_training(run: TrainingRun[Any], axes: Sequence[Axes] | None = None) -> Figure:
-    """Two panels side by side: :func:`plot_losses` and :func:`plot_accuracy`."""
+    """Two panels side by side: :func:`plot_losses` and :func:`plot_accuracy`.
+
+    Raises:
+        TypeError: If ``run`` is not a ``TrainingRun``.
+        ValueError: If ``axes`` is given but does not hold exactly two axes.
+
+    """
+    plot_data.check_run(run)
+    if axes is not None and len(axes) != 2:
+        raise ValueError(f"axes must hold exactly two axes (loss, accuracy), got {len(axes)}")
     if axes is None:
         _fig, (loss_ax, acc_ax) = plt.subplots(1, 2, figsize=(9.0, 3.4), layout="constrained")
     else:
@@ -154,9 +188,16 @@ def plot_loss_comparison(
     """One loss curve per named run, to compare settings such as learning rates.
 
     Raises:
+        TypeError: If ``runs`` is not a mapping of names to ``TrainingRun`` objects.
         ValueError: If ``metric`` is not ``"total"``, ``"data"`` or ``"regularization"``.
 
     """
+    if not isinstance(runs, Mapping):
+        raise TypeError(
+            f"runs must be a mapping of names to TrainingRun objects, got {type(runs).__name__}"
+        )
+    for run in runs.values():
+        plot_data.check_run(run)
     if metric not in plot_data.LOSS_METRICS:
         raise ValueError(f"metric must be one of {sorted(plot_data.LOSS_METRICS)}, got {metric!r}")
     fig, ax = _figure_for(ax, (6.4, 3.4))
@@ -176,10 +217,21 @@ def plot_decision_boundary(
     ax: Axes | None = None,
     title: str = "decision boundary",
 ) -> Figure:
-    """The model's predicted class over a grid, with the training points on top."""
-    fig, ax = _figure_for(ax, (5.2, 4.4))
+    """The model's predicted class over a grid, with the training points on top.
+
+    Grid cells where the score is NaN are left blank.
+
+    Raises:
+        TypeError: If ``model`` is not a model, ``dataset`` not a ``Dataset`` or
+            ``title`` not a str.
+        ValueError: If the grid is too large or too small for ``h`` (see
+            :func:`~micrograd.plot_data.grid_axes`).
+
+    """
+    _check_title(title, allow_none=False)
     xs, ys = plot_data.grid_axes(dataset, h, padding)
     rows = plot_data.decision_boundary(model, dataset, h, padding)
+    fig, ax = _figure_for(ax, (5.2, 4.4))
     predicted = [
         [rows[j * len(xs) + i]["predicted"] for i in range(len(xs))] for j in range(len(ys))
     ]

@@ -13,6 +13,27 @@ from typing import Any
 __all__ = ["Table"]
 
 
+def _check_arguments(rows: object, columns: object, digits: object, caption: object) -> None:
+    """The type and range checks of :class:`Table`."""
+    if isinstance(rows, str | bytes | Mapping) or not isinstance(rows, Sequence):
+        raise TypeError(f"rows must be a list of dicts, got {type(rows).__name__}")
+    for i, row in enumerate(rows):
+        if not isinstance(row, Mapping):
+            raise TypeError(f"rows[{i}] must be a dict (a mapping), got {type(row).__name__}")
+    if columns is not None:
+        if isinstance(columns, str | bytes) or not isinstance(columns, Sequence):
+            raise TypeError(f"columns must be a list of column names, got {type(columns).__name__}")
+        for column in columns:
+            if not isinstance(column, str):
+                raise TypeError(f"column names must be strings, got {type(column).__name__}")
+    if not isinstance(digits, int) or isinstance(digits, bool):
+        raise TypeError(f"digits must be an int, got {type(digits).__name__}: {digits!r}")
+    if digits < 1:
+        raise ValueError(f"digits must be at least 1, got {digits}")
+    if not isinstance(caption, str):
+        raise TypeError(f"caption must be a str, got {type(caption).__name__}")
+
+
 class Table:
     """A read-only view of rows for display.
 
@@ -23,6 +44,9 @@ class Table:
         caption: An optional caption.
 
     Raises:
+        TypeError: If ``rows`` is not a sequence of mappings (dicts), ``columns``
+            not a sequence of strings, ``digits`` not an int or ``caption`` not
+            a string.
         ValueError: If ``digits < 1`` or a column is missing from a row.
 
     """
@@ -36,8 +60,7 @@ class Table:
         digits: int = 6,
         caption: str = "",
     ) -> None:
-        if digits < 1:
-            raise ValueError(f"digits must be at least 1, got {digits}")
+        _check_arguments(rows, columns, digits, caption)
         self._rows = [dict(row) for row in rows]
         self._columns = list(columns) if columns is not None else list(rows[0]) if rows else []
         for i, row in enumerate(self._rows):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gc
 import math
-import random
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,6 +19,7 @@ from typing import Any, Generic, TypeVar
 from micrograd.datasets import Dataset
 from micrograd.losses import LossResult, check_alpha, max_margin
 from micrograd.nn import Module
+from micrograd.seeding import check_seed, make_rng
 
 __all__ = [
     "InvalidLearningRate",
@@ -239,7 +240,8 @@ def _is_number(value: object) -> bool:
 
 
 def _is_valid_rate(rate: float) -> bool:
-    return math.isfinite(rate) and rate >= 0.0
+    """True for a number from 0 to the largest float (not NaN, inf or a huge int)."""
+    return 0 <= rate <= sys.float_info.max
 
 
 def _check_constant_rate(learning_rate: object) -> None:
@@ -250,7 +252,7 @@ def _check_constant_rate(learning_rate: object) -> None:
             "learning_rate must be a number, a function of the step returning one, or None, "
             f"got {type(learning_rate).__name__}: {learning_rate!r}"
         )
-    if not _is_valid_rate(float(learning_rate)):  # type: ignore[arg-type]
+    if not _is_valid_rate(learning_rate):  # type: ignore[arg-type]
         raise ValueError(
             f"learning_rate must be a finite number >= 0, got {learning_rate!r} "
             "(the rate of every step from step 0)"
@@ -280,8 +282,7 @@ def _check_arguments(
             raise ValueError(
                 f"batch_size must be at most the dataset size {len(dataset)}, got {batch_size}"
             )
-    if seed is not None and not (isinstance(seed, int) and not isinstance(seed, bool)):
-        raise TypeError(f"seed must be an int or None, got {type(seed).__name__}")
+    check_seed(seed)
     if callback is not None and not callable(callback):
         raise TypeError(
             "callback must be a function taking a TrainingRecord (or None), "
@@ -328,7 +329,7 @@ class _Progress(Generic[M]):
                 f"got {type(rate).__name__}: {rate!r}"
             )
             raise TrainingFailed(step, self.run(), reason) from TypeError(reason)
-        if not _is_valid_rate(float(rate)):
+        if not _is_valid_rate(rate):
             raise InvalidLearningRate(
                 step,
                 self.run(),
@@ -393,7 +394,8 @@ def train(
             default ``None`` is :func:`official_micrograd_learning_rate` with
             ``total_steps=steps``: 1.0 falling linearly towards 0.1 over the run.
         batch_size: If set, each step uses this many points sampled without
-            replacement (from ``random.Random(seed)``); ``None`` uses every point.
+            replacement (from :func:`micrograd.seeding.make_rng`); ``None`` uses
+            every point.
         seed: Seed for minibatch sampling.
         log_every: Record (and report to ``callback``) every ``log_every``-th step.
         callback: Called with each :class:`TrainingRecord` as it is logged.
@@ -440,7 +442,7 @@ def _loop(
     callback: Callable[[TrainingRecord], object] | None,
 ) -> TrainingRun[M]:
     """The steps of :func:`train`, recording everything in ``progress``."""
-    rng = random.Random(seed)
+    rng = make_rng(seed)
     xs, ys = dataset.xs, dataset.ys
     for step in range(steps):
         progress.step = step

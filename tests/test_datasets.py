@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import copy
 import math
+import pickle
+from collections.abc import Callable
 
 import pytest
 from hypothesis import given
@@ -115,12 +118,27 @@ def test_from_points_rejects_bad_data(xs: list[object], ys: list[object], messag
         (lambda: moons(1), ValueError, "at least 2"),
         (lambda: moons(10.0), TypeError, "n_samples must be an int"),
         (lambda: moons(True), TypeError, "n_samples must be an int"),
-        (lambda: moons(10, noise=-0.1), ValueError, "noise must be a finite number >= 0"),
-        (lambda: moons(10, noise=math.nan), ValueError, "finite"),
+        (
+            lambda: moons(10, noise=-0.1),
+            ValueError,
+            "0 <= noise <= 1,000,000 .MAX_NOISE., got -0.1",
+        ),
+        (
+            lambda: moons(10, noise=math.nan),
+            ValueError,
+            "0 <= noise <= 1,000,000 .MAX_NOISE., got nan",
+        ),
         (lambda: moons(10, noise="0.1"), TypeError, "noise must be a number"),
         (lambda: moons(10, seed=1.5), TypeError, "seed must be an int or None"),
-        (lambda: spiral(10, turns=0), ValueError, "turns must be > 0"),
-        (lambda: spiral(10, turns=math.inf), ValueError, "turns must be a finite"),
+        (lambda: spiral(10, turns=0), ValueError, "0 < turns <= 1,000,000, got 0"),
+        (lambda: spiral(10, turns=math.inf), ValueError, "0 < turns <= 1,000,000, got inf"),
+        (lambda: spiral(10, turns=math.nan), ValueError, "0 < turns <= 1,000,000, got nan"),
+        (lambda: spiral(10, turns=1e308), ValueError, "0 < turns <= 1,000,000, got 1e"),
+        (lambda: spiral(10, turns="1"), TypeError, "turns must be a number"),
+        (lambda: moons(10, noise=1e308), ValueError, "0 <= noise <= 1,000,000 .MAX_NOISE."),
+        (lambda: blobs(10, noise=10**400), ValueError, "0 <= noise <= 1,000,000 .MAX_NOISE."),
+        (lambda: moons(10**12), ValueError, "at most MAX_SAMPLES=1,000,000 points"),
+        (lambda: spiral(10**400), ValueError, "at most MAX_SAMPLES=1,000,000 points"),
         (lambda: blobs(0), ValueError, "at least 2"),
     ],
 )
@@ -172,3 +190,56 @@ def test_train_test_split_rejects_bad_arguments(
         train_test_split([(0.0, 0.0)])  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="at least two points"):
         train_test_split(Dataset(((0.0, 0.0),), (1.0,)))
+
+
+@pytest.mark.parametrize(
+    ("ys", "message"),
+    [
+        ((0, 1), r"ys\[0\] must be -1 or 1, got 0; 0/1 labels must be mapped with y \* 2 - 1"),
+        ((True, -1), r"ys\[0\] must be -1 or 1, got True"),
+        ((1, 2), r"ys\[1\] must be -1 or 1, got 2"),
+    ],
+)
+def test_dataset_labels_say_how_to_map_zero_one_labels(
+    ys: tuple[object, ...], message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        Dataset.from_points([(0.0, 0.0), (1.0, 1.0)], ys)  # type: ignore[arg-type]
+
+
+def test_dataset_metadata_is_immutable_and_hashable() -> None:
+    dataset = moons(10, noise=0.1, seed=0)
+    assert hash(dataset) == hash(moons(10, noise=0.1, seed=0))
+    assert dataset == moons(10, noise=0.1, seed=0)
+    assert len({dataset, moons(10, noise=0.1, seed=0), moons(10, noise=0.1, seed=1)}) == 2
+    assert hash(blobs(4, seed=0)) == hash(blobs(4, seed=0))  # centers: a tuple of tuples
+    with pytest.raises(TypeError):
+        dataset.metadata["name"] = "other"  # type: ignore[index]
+    with pytest.raises(AttributeError):
+        dataset.metadata._items = {}  # type: ignore[attr-defined]
+    with pytest.raises(TypeError, match=r"metadata\['tags'\] must be hashable"):
+        Dataset(((0.0, 0.0),), (1.0,), {"tags": ["a"]})
+    with pytest.raises(TypeError, match="metadata keys must be strings"):
+        Dataset(((0.0, 0.0),), (1.0,), {1: "a"})  # type: ignore[dict-item]
+
+
+def test_a_dataset_name_must_be_a_string() -> None:
+    with pytest.raises(TypeError, match="name must be a str, got NoneType"):
+        Dataset.from_points([(0.0, 0.0)], [1.0], name=None)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="name must be a str, got int"):
+        Dataset(((0.0, 0.0),), (1.0,), {"name": 3})
+
+
+@pytest.mark.parametrize("make", [moons, spiral, blobs])
+def test_datasets_pickle_and_copy(make: Callable[..., Dataset]) -> None:
+    dataset = make(12, noise=0.1, seed=3)
+    for again in (pickle.loads(pickle.dumps(dataset)), copy.copy(dataset), copy.deepcopy(dataset)):
+        assert again == dataset
+        assert again.metadata == dataset.metadata
+        assert hash(again) == hash(dataset)
+
+
+@pytest.mark.parametrize("make", [moons, spiral, blobs])
+def test_negative_seeds_give_other_points(make: Callable[..., Dataset]) -> None:
+    assert make(10, noise=0.1, seed=-1).xs != make(10, noise=0.1, seed=1).xs
+    assert make(10, noise=0.1, seed=1).xs == make(10, noise=0.1, seed=1).xs

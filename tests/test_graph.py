@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import html
+import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -85,9 +88,18 @@ def test_to_dot_refuses_huge_graphs_and_bad_arguments() -> None:
         to_dot(big, rankdir="XY")
     with pytest.raises(ValueError, match="max_nodes must be an int"):
         to_dot(big, max_nodes=0)
+    with pytest.raises(TypeError, match="max_nodes must be an int"):
+        to_dot(big, max_nodes=True)
 
 
 HOSTILE = [
+    "&amp;",
+    "&lt;b&gt;",
+    "nul\x00here",
+    "esc\x1b[31m",
+    "bell\x07 del\x7f c1\x85",
+    "lone \ud800 surrogate",
+    "tab\tcr\r",
     'say "hi"',
     "{braces}",
     "a|b",
@@ -105,11 +117,14 @@ def test_hostile_labels_are_accepted_by_graphviz(dot_program: str) -> None:
     root = Value.sum(leaves).with_label('"root"')
     for source in (to_dot(root, root.backward()), draw(root).source):
         done = subprocess.run(
-            [dot_program, "-Tsvg"], input=source, capture_output=True, text=True, check=False
+            [dot_program, "-Tsvg"],
+            input=source.encode("utf-8"),
+            capture_output=True,
+            check=False,
         )
         assert done.returncode == 0, done.stderr
-        assert done.stderr == ""
-        assert "<svg" in done.stdout
+        assert done.stderr == b""
+        assert b"<svg" in done.stdout
 
 
 def test_draw_renders_svg(dot_program: str) -> None:
@@ -131,3 +146,45 @@ def test_draw_without_the_graphviz_package_names_the_extra() -> None:
     )
     assert done.returncode != 0
     assert "micrograd-book[graph]" in done.stderr
+
+
+def _rendered_texts(dot_program: str, source: str) -> list[str]:
+    done = subprocess.run(
+        [dot_program, "-Tsvg"], input=source.encode("utf-8"), capture_output=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    svg = done.stdout.decode("utf-8")
+    return [html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg)]
+
+
+@pytest.mark.parametrize("rankdir", ["LR", "TB"])
+def test_labels_render_exactly_as_typed(dot_program: str, rankdir: str) -> None:
+    typed = ["&amp;", "&lt;b&gt;", "a & b", "x|y", "{z}"]
+    root = Value.sum([Value(float(i), label=t) for i, t in enumerate(typed)]).with_label("&#38;")
+    texts = _rendered_texts(dot_program, to_dot(root, rankdir=rankdir))
+    for label in [*typed, "&#38;"]:
+        assert label in texts
+
+
+def test_control_characters_are_shown_as_escape_codes(dot_program: str) -> None:
+    root = Value(1.0, label="a\x00b") + Value(2.0, label="c\x1bd")
+    texts = _rendered_texts(dot_program, to_dot(root))
+    assert "a\\x00b" in texts
+    assert "c\\x1bd" in texts
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: nodes(3.0), "root must be a micrograd Value, got float"),
+        (lambda: edges("y"), "root must be a micrograd Value, got str"),
+        (lambda: to_dot(None), "root must be a micrograd Value, got NoneType"),
+        (lambda: nodes(Value(1.0), {}), "grads must be the Gradients from backward"),
+        (lambda: to_dot(Value(1.0), grads={}), "grads must be the Gradients from backward"),
+        (lambda: to_dot(Value(1.0), max_nodes=2.5), "max_nodes must be an int, got float"),
+        (lambda: to_dot(Value(1.0), rankdir=None), "rankdir must be a str"),
+    ],
+)
+def test_graph_functions_say_what_they_expected(call: Callable[[], object], message: str) -> None:
+    with pytest.raises(TypeError, match=message):
+        call()

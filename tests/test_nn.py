@@ -1,14 +1,19 @@
 from __future__ import annotations
 
+import copy
 import json
 import math
+import pickle
 import random
+from collections.abc import Callable
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from micrograd import Value
 from micrograd.engine import topological_order
-from micrograd.nn import MLP, Layer, Neuron, Unfused, dead_relus
+from micrograd.nn import MAX_PARAMETERS, MLP, Layer, Module, Neuron, Unfused, dead_relus
 
 
 def test_official_model_has_337_parameters() -> None:
@@ -254,3 +259,103 @@ def test_apply_gradients_refuses_to_make_a_parameter_infinite() -> None:
         model.apply_gradients(grads, 1e308)
     with pytest.raises(TypeError, match="values must be a sequence"):
         model.with_parameters(3.0)  # type: ignore[arg-type]
+
+
+MODELS: dict[str, Callable[[], Module]] = {
+    "relu neuron": lambda: Neuron(3, seed=1),
+    "linear neuron": lambda: Neuron(2, nonlin=False, seed=2),
+    "layer": lambda: Layer(2, 3, seed=3),
+    "mlp": lambda: MLP(2, [4, 4, 1], seed=4),
+    "unfused mlp": lambda: Unfused(MLP(2, [3, 1], seed=5)),
+    "unfused layer": lambda: Unfused(Layer(2, 2, seed=6)),
+}
+
+
+@pytest.mark.parametrize("make", MODELS.values(), ids=MODELS.keys())
+@pytest.mark.parametrize(
+    "clone",
+    [lambda m: pickle.loads(pickle.dumps(m)), copy.copy, copy.deepcopy],
+    ids=["pickle", "copy", "deepcopy"],
+)
+def test_models_pickle_and_copy(
+    make: Callable[[], Module], clone: Callable[[Module], Module]
+) -> None:
+    model = make()
+    again = clone(model)
+    assert type(again) is type(model)
+    assert repr(again) == repr(model)
+    assert [p.data for p in again.parameters()] == [p.data for p in model.parameters()]
+    x = [0.25] * _nin(model)
+    out, out_again = model(x), again(x)
+    assert [v.data for v in _as_list(out)] == [v.data for v in _as_list(out_again)]
+
+
+def _nin(model: Module) -> int:
+    inner = model.model if isinstance(model, Unfused) else model
+    return inner.nin  # type: ignore[union-attr]
+
+
+def _as_list(out: Value | list[Value]) -> list[Value]:
+    return out if isinstance(out, list) else [out]
+
+
+@given(st.integers(0, 2**64))
+def test_non_negative_seeds_still_draw_random_random_weights(seed: int) -> None:
+    rng = random.Random(seed)
+    expected = [rng.uniform(-1, 1) for _ in range(2)] + [0.0]
+    assert [p.data for p in Neuron(2, seed=seed).parameters()] == expected
+
+
+@given(st.integers(1, 2**64))
+def test_negative_seeds_differ_from_positive_ones(seed: int) -> None:
+    positive = [p.data for p in MLP(2, [2, 1], seed=seed).parameters()]
+    negative = [p.data for p in MLP(2, [2, 1], seed=-seed).parameters()]
+    assert positive != negative
+    assert negative == [p.data for p in MLP(2, [2, 1], seed=-seed).parameters()]
+
+
+@pytest.mark.parametrize(
+    ("factory", "error", "message"),
+    [
+        (lambda: Neuron(2, nonlin="no"), TypeError, "nonlin must be True or False, got str"),
+        (lambda: Layer(2, 2, nonlin=1), TypeError, "nonlin must be True or False, got int"),
+        (lambda: Neuron(10**400), ValueError, "MAX_PARAMETERS=1,000,000"),
+        (lambda: Layer(10**6, 10**6), ValueError, "MAX_PARAMETERS=1,000,000"),
+        (lambda: MLP(2, [10**12, 1]), ValueError, "MAX_PARAMETERS=1,000,000"),
+        (lambda: MLP(10**12, [1]), ValueError, "MAX_PARAMETERS=1,000,000"),
+    ],
+)
+def test_bad_flags_and_huge_sizes_are_refused_up_front(
+    factory: Callable[[], object], error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        factory()
+    assert MAX_PARAMETERS == 1_000_000
+
+
+GOOD = {"format": "micrograd.MLP", "version": 1, "nin": 1, "nouts": [1], "parameters": [0.5, 0.0]}
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"nin": 10**12, "nouts": [1], "parameters": []}, "MAX_PARAMETERS=1,000,000"),
+        ({"nouts": [10**12]}, "MAX_PARAMETERS=1,000,000"),
+        ({"nin": "2"}, "nin must be an int, got str"),
+        ({"nouts": None}, "nouts must be a sequence of layer widths, got NoneType"),
+        ({"nouts": ["1"]}, r"nouts\[0\] .* must be an int"),
+        ({"parameters": None}, "parameters must be a list of numbers, got NoneType"),
+        ({"parameters": "ab"}, "parameters must be a list of numbers, got str"),
+        ({"parameters": ["0.5", "0"]}, "parameter 0 must be an int or a float, got str"),
+        ({"parameters": [math.nan, 0.0]}, "parameter 0 must be finite"),
+        ({"parameters": [0.5, 10**400]}, "parameter 1 must be finite"),
+        ({"version": True}, "unsupported MLP format version True"),
+        ({"nin": 0}, "nin must be at least 1"),
+    ],
+)
+def test_from_dict_validates_the_whole_payload_first(
+    change: dict[str, object], message: str
+) -> None:
+    assert MLP.from_dict(GOOD).to_dict() == GOOD
+    with pytest.raises(ValueError, match=message):
+        MLP.from_dict({**GOOD, **change})

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
+
 import pytest
 
 from micrograd.datasets import Dataset, moons
@@ -72,3 +75,53 @@ def test_decision_boundary_rejects_bad_grids(
 def test_decision_boundary_needs_one_output() -> None:
     with pytest.raises(ValueError, match="one output"):
         decision_boundary(MLP(2, [2], seed=0), moons(10), h=1.0)
+
+
+def test_a_nan_score_predicts_no_class() -> None:
+    dataset = Dataset.from_points([(0.0, 0.0), (1.0, 1.0)], [-1, 1])
+    # 1.5e308 * x - 1.5e308 * y is inf - inf = nan where both products overflow
+    model = MLP(2, [1], seed=0).with_parameters([1.5e308, -1.5e308, 0.0])
+    rows = decision_boundary(model, dataset, h=0.5)
+    nan_rows = [r for r in rows if math.isnan(r["score"])]
+    assert nan_rows  # e.g. at (1.5, 1.5): inf - inf
+    assert all(math.isnan(r["predicted"]) for r in nan_rows)
+    assert all(r["predicted"] in (-1.0, 1.0) for r in rows if not math.isnan(r["score"]))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"h": 1e-320}, "too many grid points along x .* use a larger h"),
+        ({"h": 5e-324}, "too many grid points along x .* use a larger h"),
+        ({"padding": 1e308}, "too many grid points along x .* smaller padding"),
+        ({"h": 10.0}, r"h=10.0 gives fewer than 2 grid points along x .* use a smaller h"),
+        ({"h": 1e308}, r"fewer than 2 grid points along x .* use a smaller h"),
+    ],
+)
+def test_grid_sizes_out_of_range_are_value_errors_naming_h(
+    kwargs: dict[str, float], message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        grid_axes(moons(10), **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: dataset_points([(0.0, 0.0)]), "expected a micrograd.datasets.Dataset"),
+        (lambda: grid_axes("moons"), "expected a micrograd.datasets.Dataset"),
+        (lambda: training_history(None), "expected the TrainingRun returned by train"),
+        (lambda: loss_history({}), "expected the TrainingRun returned by train"),
+        (lambda: accuracy_history([]), "expected the TrainingRun returned by train"),
+        (lambda: decision_boundary("model", moons(10)), "expected a micrograd.nn model"),
+    ],
+)
+def test_row_builders_say_what_they_expected(call: Callable[[], object], message: str) -> None:
+    with pytest.raises(TypeError, match=message):
+        call()
+
+
+@pytest.mark.parametrize("kwargs", [{"h": 10**400}, {"padding": 10**400}])
+def test_grid_arguments_beyond_the_float_range_are_value_errors(kwargs: dict[str, int]) -> None:
+    with pytest.raises(ValueError, match="must be a finite number"):
+        grid_axes(moons(10), **kwargs)  # type: ignore[arg-type]

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import math
 import subprocess
 import sys
+from collections.abc import Callable
 
 import matplotlib as mpl
 
@@ -12,11 +14,14 @@ import pytest
 
 from micrograd.datasets import moons, spiral
 from micrograd.nn import MLP
+from micrograd.plot_data import decision_boundary
 from micrograd.plots import (
     apply_book_style,
+    plot_accuracy,
     plot_dataset,
     plot_decision_boundary,
     plot_loss_comparison,
+    plot_losses,
     plot_training,
 )
 from micrograd.trainer import train
@@ -100,4 +105,55 @@ def test_missing_matplotlib_names_the_extra() -> None:
     assert (
         'ImportError: micrograd.plots needs matplotlib: install the plot extra with pip install "micrograd-book[plot]"'
         in done.stderr
+    )
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda: plot_dataset([(0.0, 0.0)]), TypeError, "expected a micrograd.datasets.Dataset"),
+        (lambda: plot_dataset(moons(4), title=3), TypeError, "title must be a str or None"),
+        (lambda: plot_losses("run"), TypeError, "expected the TrainingRun"),
+        (lambda: plot_accuracy(None), TypeError, "expected the TrainingRun"),
+        (lambda: plot_training(0), TypeError, "expected the TrainingRun"),
+        (lambda: plot_loss_comparison([]), TypeError, "runs must be a mapping"),
+        (lambda: plot_loss_comparison({"a": 1}), TypeError, "expected the TrainingRun"),
+        (
+            lambda: plot_decision_boundary(None, moons(4)),
+            TypeError,
+            "expected a micrograd.nn model",
+        ),
+        (
+            lambda: plot_decision_boundary(MLP(2, [1], seed=0), moons(4), h=50.0),
+            ValueError,
+            "fewer than 2 grid points",
+        ),
+    ],
+)
+def test_plots_check_their_arguments_before_drawing(
+    call: Callable[[], object], error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        call()
+    assert plt.get_fignums() == []  # nothing half-drawn left open
+
+
+def test_plot_training_needs_two_axes() -> None:
+    run = train(MLP(2, [2, 1], seed=0), moons(10, seed=0), steps=1)
+    _fig, axes = plt.subplots(1, 3)
+    with pytest.raises(ValueError, match="exactly two axes"):
+        plot_training(run, axes=axes)
+
+
+def test_a_diverged_model_leaves_its_nan_cells_blank() -> None:
+    dataset = moons(10, seed=0)
+    model = MLP(2, [1], seed=0).with_parameters([1.5e308, -1.5e308, 0.0])
+    rows = decision_boundary(model, dataset, h=0.5)
+    assert any(math.isnan(r["predicted"]) for r in rows)
+    fig = plot_decision_boundary(model, dataset, h=0.5)  # warnings are errors in the tests
+    (ax,) = fig.axes
+    assert ax.get_title() == "decision boundary"
+    assert (ax.get_xlim(), ax.get_ylim()) == (
+        (rows[0]["x"], rows[-1]["x"]),
+        (rows[0]["y"], rows[-1]["y"]),
     )

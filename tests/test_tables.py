@@ -28,3 +28,24 @@ def test_table_columns_caption_and_errors() -> None:
         Table([{"a": 1}], columns=["z"])
     with pytest.raises(ValueError, match="digits must be at least 1"):
         Table([{"a": 1}], digits=0)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"rows": "ab"}, TypeError, "rows must be a list of dicts, got str"),
+        ({"rows": {"a": 1}}, TypeError, "rows must be a list of dicts, got dict"),
+        ({"rows": [{"a": 1}, [1]]}, TypeError, r"rows\[1\] must be a dict"),
+        ({"columns": "a"}, TypeError, "columns must be a list of column names, got str"),
+        ({"columns": [1]}, TypeError, "column names must be strings, got int"),
+        ({"digits": 2.5}, TypeError, "digits must be an int, got float"),
+        ({"digits": True}, TypeError, "digits must be an int, got bool"),
+        ({"digits": "3"}, TypeError, "digits must be an int, got str"),
+        ({"caption": None}, TypeError, "caption must be a str, got NoneType"),
+    ],
+)
+def test_table_arguments_are_type_checked(
+    kwargs: dict[str, object], error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        Table(**{"rows": [{"a": 1}], **kwargs})  # type: ignore[arg-type]

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import copy
 import math
+import pickle
 
 import pytest
 from hypothesis import given
@@ -17,6 +19,7 @@ from micrograd.trainer import (
     TrainingFailed,
     TrainingInterrupted,
     TrainingRecord,
+    TrainingRun,
     official_micrograd_learning_rate,
     train,
 )
@@ -310,3 +313,104 @@ def test_every_minibatch_is_drawn_from_the_whole_dataset() -> None:
         callback=lambda r: counts.append(len(seen)),
     )
     assert counts[-1] > 20  # 20 batches of 4 from 40 points reach far more than 4 points
+
+
+def _nan_scoring_model() -> MLP:
+    # 1e10 * 1e300 - 1e10 * 1e300 = inf - inf = nan for the points below
+    return MLP(2, [1], seed=0).with_parameters([1e10, -1e10, 0.0])
+
+
+NAN_POINTS = Dataset(((1e300, 1e300), (2e300, 2e300)), (-1.0, 1.0))
+
+
+def test_nan_scores_are_divergence_not_a_perfect_loss() -> None:
+    model = _nan_scoring_model()
+    assert math.isnan(model([1e300, 1e300]).data)  # type: ignore[union-attr]
+    with pytest.raises(TrainingDiverged, match="diverged at step 0") as info:
+        train(model, NAN_POINTS, steps=5, alpha=0.0, learning_rate=0.1)
+    assert info.value.run.history[0].accuracy == 0.0
+
+
+def test_a_nan_score_is_never_counted_as_correct() -> None:
+    result = max_margin(_nan_scoring_model(), NAN_POINTS.xs, NAN_POINTS.ys, alpha=0.0)
+    assert result.accuracy == 0.0
+    assert all(math.isnan(s) for s in result.scores)
+
+
+@pytest.mark.parametrize(
+    ("ys", "message"),
+    [
+        ([0, 1], r"ys\[0\] must be -1 or 1, got 0; 0/1 labels must be mapped with y \* 2 - 1"),
+        ([1.0, 0.0], r"ys\[1\] must be -1 or 1, got 0.0; 0/1 labels must be mapped"),
+        ([2, -2], r"ys\[0\] must be -1 or 1, got 2"),
+        ([True, False], r"ys\[0\] must be -1 or 1, got True"),
+        (["1", "-1"], r"ys\[0\] must be -1 or 1, got '1'"),
+        ([None, 1], r"ys\[0\] must be -1 or 1, got None"),
+    ],
+)
+def test_max_margin_accepts_only_minus_one_and_one(ys: list[object], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        max_margin(MLP(2, [1], seed=0), [(0.0, 0.0), (1.0, 1.0)], ys)  # type: ignore[arg-type]
+
+
+def test_max_margin_checks_its_model_and_sequences() -> None:
+    with pytest.raises(TypeError, match=r"model must be a micrograd\.nn model, got str"):
+        max_margin("model", [(0.0, 0.0)], [1.0])  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="ys must be a sequence, got float"):
+        max_margin(MLP(2, [1], seed=0), [(0.0, 0.0)], 1.0)  # type: ignore[arg-type]
+
+
+def _clones(obj: object) -> list[object]:
+    return [pickle.loads(pickle.dumps(obj)), copy.copy(obj), copy.deepcopy(obj)]
+
+
+def _parameters(model: object) -> list[float]:
+    return [p.data for p in model.parameters()]  # type: ignore[attr-defined]
+
+
+def test_runs_pickle_and_copy_with_equal_parameters_and_history() -> None:
+    run = train(MLP(2, [3, 1], seed=0), moons(10, seed=0), steps=3)
+    for again in _clones(run):
+        assert isinstance(again, TrainingRun)
+        assert again.history == run.history
+        assert (again.final_loss, again.final_accuracy) == (run.final_loss, run.final_accuracy)
+        assert _parameters(again.final_model) == _parameters(run.final_model)
+        assert _parameters(again.initial_model) == _parameters(run.initial_model)
+
+
+def test_training_errors_pickle_and_copy_with_their_runs() -> None:
+    with pytest.raises(TrainingDiverged) as diverged:
+        train(MLP(2, [8, 1], seed=0), moons(20, noise=0.1, seed=0), steps=50, learning_rate=1e6)
+
+    def fail(record: TrainingRecord) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(TrainingCancelled) as cancelled:
+        train(MLP(2, [2, 1], seed=0), moons(10, seed=0), steps=3, callback=fail)
+    with pytest.raises(TrainingFailed) as failed:
+        train(MLP(2, [2, 1], seed=0), moons(10, seed=0), steps=3, learning_rate=lambda k: 1 / 0)
+    for error in (diverged.value, cancelled.value, failed.value):
+        for again in _clones(error):
+            assert type(again) is type(error)
+            assert str(again) == str(error)
+            assert again.step == error.step  # type: ignore[attr-defined]
+            assert again.run.history == error.run.history  # type: ignore[attr-defined]
+            assert _parameters(again.run.final_model) == _parameters(error.run.final_model)  # type: ignore[attr-defined]
+    again = pickle.loads(pickle.dumps(diverged.value))
+    assert _parameters(again.last_finite_model) == _parameters(diverged.value.last_finite_model)
+
+
+HUGE = 10**400  # an int no float can hold: float(HUGE) raises OverflowError
+
+
+def test_numbers_beyond_the_float_range_are_value_errors() -> None:
+    model, dataset = MLP(2, [2, 1], seed=0), moons(10, seed=0)
+    with pytest.raises(ValueError, match="learning_rate must be a finite number >= 0"):
+        train(model, dataset, steps=1, learning_rate=HUGE)
+    with pytest.raises(InvalidLearningRate, match="learning rate for step 0 is 1000"):
+        train(model, dataset, steps=1, learning_rate=lambda k: HUGE)
+    with pytest.raises(ValueError, match="alpha must be a finite number >= 0"):
+        train(model, dataset, steps=1, alpha=HUGE)
+    grads = max_margin(model, dataset.xs, dataset.ys).total_loss.backward()
+    with pytest.raises(ValueError, match="learning_rate must be finite"):
+        model.apply_gradients(grads, -HUGE)
