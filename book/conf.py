@@ -46,6 +46,10 @@ nb_merge_streams = True
 nb_execution_excludepatterns: list[str] = []
 
 # -- Exercises ----------------------------------------------------------------------------
+# Each solution directly follows its exercise (the build warns, so fails, otherwise) and
+# is titled just "Solution": no link to the exercise in the title, so a click anywhere on
+# the title unfolds it instead of jumping to the exercise.
+exercise_style = "solution_follow_exercise"
 togglebutton_hint = "Show the solution"
 togglebutton_hint_hide = "Hide the solution"
 

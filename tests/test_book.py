@@ -22,6 +22,7 @@ BOOK = Path(__file__).resolve().parents[1] / "book"
 CHAPTERS = [
     "index",
     "getting-started",
+    "from-scratch",
     "walkthrough",
     "extras",
     "design-notes",
@@ -77,6 +78,71 @@ def test_walkthrough_shows_graph_figures_and_the_337_check(built_book: Path) -> 
         assert (built_book / src).stat().st_size > 1000, src
     for tag in re.findall(r'<img[^>]*src="_images/[^>]*>', html):
         assert re.search(r'alt="[^"]{10,}"', tag), tag
+
+
+def test_from_scratch_sits_between_getting_started_and_the_walkthrough(built_book: Path) -> None:
+    html = page(built_book, "from-scratch")
+    assert re.search(r'class="left-prev"\s+href="getting-started\.html"', html)
+    assert re.search(r'class="right-next"\s+href="walkthrough\.html"', html)
+    nav = re.findall(r'href="([\w-]+)\.html"', page(built_book, "index").split("bd-docs-nav")[1])
+    order = [name for name in nav if name in ("getting-started", "from-scratch", "walkthrough")]
+    assert order[:3] == ["getting-started", "from-scratch", "walkthrough"]
+
+
+def test_from_scratch_shows_its_figures_and_graphs(built_book: Path) -> None:
+    html = page(built_book, "from-scratch")
+    tags = re.findall(r'<img[^>]*src="_images/[^>]*>', html)
+    sources = [re.search(r'src="([^"]+)"', tag).group(1) for tag in tags]  # type: ignore[union-attr]
+    assert [src.rsplit(".", 1)[1] for src in sources] == ["png", "svg", "svg", "svg"]
+    for tag, src in zip(tags, sources, strict=True):
+        assert re.search(r'alt="[^"]{10,}"', tag), tag
+        assert (built_book / src).stat().st_size > 1000, src
+    warm_up_graph = (built_book / sources[1]).read_text(encoding="utf-8")
+    assert "grad 46.0000" in warm_up_graph
+    assert re.search(r"data (-|&#45;)20\.0000", warm_up_graph)
+    for label in ("relu(z)", "z·z", "q·x"):
+        assert label in warm_up_graph
+    assert "linear" in (built_book / sources[3]).read_text(encoding="utf-8")
+
+
+def test_from_scratch_prose_numbers_come_from_cells(built_book: Path) -> None:
+    html = page(built_book, "from-scratch")
+    assert html.count('class="pasted-text"') >= 20
+    text = " ".join(re.sub(r"<[^>]+>", "", html).split())
+    for claim in [
+        "gets back 46.",
+        "The sum over all paths is 46, exactly what backward() returned",
+        "On the warm-up it returns -20 instead of 46",
+        "the README promises: g = 24.7041, dg/da = 138.8338, dg/db = 645.5773.",
+        "On 20 random expressions, all 60 gradients agree",
+    ]:
+        assert claim in text, claim
+    engine = re.search(r"That is the whole engine: (\d+) non-blank lines\.", text)
+    assert engine is not None
+    assert 30 <= int(engine.group(1)) <= 50  # "about 40 lines", counted by the build
+
+
+def test_from_scratch_exercise_solutions_are_executed_and_folded(built_book: Path) -> None:
+    html = page(built_book, "from-scratch")
+    solutions = html.split('class="solution dropdown admonition"')[1:]
+    assert len(solutions) == 4
+    for solution in solutions:
+        assert 'class="cell_output' in solution.split("</section>")[0]
+    assert "togglebutton.js" in html
+    text = " ".join(re.sub(r"<[^>]+>", "", html).split())
+    assert "dy/da = -2.0, dy/db = -3.0" in text
+    assert "dy/dx = 12.0; the broken pass says 4.0" in text
+
+
+def test_from_scratch_code_fits_the_column() -> None:
+    source = (BOOK / "from-scratch.md").read_text(encoding="utf-8")
+    cell = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```$", re.MULTILINE | re.DOTALL)
+    cells = cell.findall(source)
+    assert len(cells) > 20
+    # sphinx-book-theme's desktop column shows about 80 characters of code before
+    # scrolling (the browser tests measure the real thing)
+    too_long = [line for cell in cells for line in cell.splitlines() if len(line) > 80]
+    assert too_long == []
 
 
 def test_prose_numbers_are_glued_from_executed_cells(built_book: Path) -> None:
@@ -196,7 +262,7 @@ def test_code_cell_lines_fit_the_text_column(name: str) -> None:
 
 
 def test_launch_and_download_buttons(built_book: Path) -> None:
-    for name in ["getting-started", "walkthrough", "extras", "troubleshooting"]:
+    for name in ["getting-started", "from-scratch", "walkthrough", "extras", "troubleshooting"]:
         html = page(built_book, name)
         assert "https://mybinder.org/v2/gh/" in html
         assert f"/main?urlpath=lab/tree/book/{name}.md" in html

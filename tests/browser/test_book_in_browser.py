@@ -13,6 +13,7 @@ from tests.browser.conftest import DESKTOP, PHONE, Tab, open_tab
 CHAPTERS = {
     "index": "micrograd, the book",
     "getting-started": "Getting started",
+    "from-scratch": "Backpropagation from scratch",
     "walkthrough": "Walkthrough: the two-moons demo",
     "extras": "Extras: turning the knobs",
     "design-notes": "Design notes",
@@ -86,6 +87,57 @@ def test_walkthrough_shows_every_figure_and_the_337_check(tab: Tab, base_url: st
     assert str(graph["src"]).endswith(".svg")
     check = tab.page.get_by_text("parameter check passed: 337 == 337")
     assert check.is_visible()
+
+
+FROM_SCRATCH_FIGURES = {
+    "slope": ("The curve f(x)", ".png"),
+    "warm-up graph": ("Computation graph of the warm-up expression", ".svg"),
+    "unfused neuron": ("Computation graph of one neuron", ".svg"),
+    "fused neuron": ("Computation graph of the same neuron", ".svg"),
+}
+
+
+def test_from_scratch_shows_every_figure(tab: Tab, base_url: str) -> None:
+    load(tab, base_url, "from-scratch.html")
+    images = image_report(tab)
+    for name, (alt, suffix) in FROM_SCRATCH_FIGURES.items():
+        matching = [i for i in images if str(i["alt"]).startswith(alt)]
+        assert len(matching) == 1, name
+        assert str(matching[0]["src"]).endswith(suffix), name
+        assert int(matching[0]["width"]) > 150, name  # type: ignore[call-overload]
+    assert tab.log.console_errors == []
+
+
+def test_from_scratch_code_is_never_clipped(tab: Tab, base_url: str) -> None:
+    load(tab, base_url, "from-scratch.html")
+    titles = tab.page.locator("div.solution.dropdown > .admonition-title")
+    for i in range(titles.count()):  # unfold the solutions so their code is measured too
+        titles.nth(i).click()
+    tab.page.locator("div.solution.dropdown .cell_output").last.wait_for(state="visible")
+    clipped = tab.page.evaluate(
+        """Array.from(document.querySelectorAll('.cell_input pre'))
+            .filter(p => p.scrollWidth > p.clientWidth + 1)
+            .map(p => p.textContent.split('\\n')[0])"""
+    )
+    assert clipped == []
+
+
+def test_exercise_solutions_are_hidden_until_clicked(tab: Tab, base_url: str) -> None:
+    load(tab, base_url, "from-scratch.html")
+    page = tab.page
+    solutions = page.locator("div.solution.dropdown")
+    assert solutions.count() == 4
+    answer = page.get_by_text("dy/da = -2.0, dy/db = -3.0")
+    assert answer.count() == 1
+    assert not answer.is_visible()
+    for i in range(solutions.count()):  # every solution starts folded
+        assert not solutions.nth(i).locator(".cell_output").first.is_visible()
+    solutions.first.locator(".admonition-title").click()
+    answer.wait_for(state="visible", timeout=5_000)
+    assert answer.is_visible()
+    assert not solutions.nth(1).locator(".cell_output").first.is_visible()
+    solutions.first.locator(".admonition-title").click()  # and folds again
+    answer.wait_for(state="hidden", timeout=5_000)
 
 
 def test_navigation_lists_and_opens_every_chapter(tab: Tab, base_url: str) -> None:
@@ -169,6 +221,9 @@ def test_dark_mode_toggle_keeps_figures_on_white(tab: Tab, base_url: str) -> Non
 
 SCREENSHOTS = [
     ("introduction", "index.html", None),
+    ("from-scratch-top", "from-scratch.html", None),
+    ("from-scratch-paths", "from-scratch.html", "#the-chain-rule-by-hand"),
+    ("from-scratch-exercises", "from-scratch.html", "#exercises"),
     ("walkthrough-top", "walkthrough.html", None),
     ("walkthrough-decision-boundary", "walkthrough.html", "#the-decision-boundary"),
     ("extras", "extras.html", None),
