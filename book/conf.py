@@ -7,8 +7,12 @@ an error in any cell, or any Sphinx warning (``-W``), fails the build.
 from __future__ import annotations
 
 import os
+import sys
+from pathlib import Path
 
 import micrograd
+
+sys.path.insert(0, str(Path(__file__).parent / "_ext"))
 
 project = "micrograd, the book"
 author = "micrograd-book maintainers"
@@ -27,9 +31,17 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.napoleon",
     "sphinx.ext.viewcode",
+    "runnable_notebooks",  # Colab and JupyterLite notebooks, this commit's wheel, launch links
 ]
 
-exclude_patterns = ["_build", "jupyter_execute", "**.ipynb_checkpoints", "README.md"]
+exclude_patterns = [
+    "_build",
+    "_contents",  # the JupyterLite notebooks, written by the build
+    "jupyter_execute",
+    "notebooks",  # the Colab notebooks, written by `nox -s notebooks`
+    "**.ipynb_checkpoints",
+    "README.md",
+]
 
 # -- MyST and notebook execution -------------------------------------------------------
 myst_enable_extensions = ["colon_fence", "deflist", "substitution"]
@@ -40,6 +52,12 @@ nb_execution_raise_on_error = True
 nb_execution_show_tb = True
 nb_merge_streams = True
 nb_execution_excludepatterns: list[str] = []
+
+# -- Run in the browser: JupyterLite with the Pyodide kernel ---------------------------------
+# The site goes to _build/html/lite; Pyodide itself loads from its CDN in the reader's
+# browser. Chapters become notebooks there (runnable_notebooks), never Sphinx sources.
+jupyterlite_config = "jupyter_lite_config.json"
+jupyterlite_bind_ipynb_suffix = False
 
 # -- API reference ------------------------------------------------------------------------
 autodoc_member_order = "bysource"
@@ -71,6 +89,9 @@ html_theme_options = {
     "launch_buttons": {
         "binderhub_url": "https://mybinder.org",
         "notebook_interface": "jupyterlab",
+        "colab_url": "https://colab.research.google.com",  # book/notebooks/, see _ext
+        "jupyterlite_url": "lite/lab/index.html",
+        "jupyterlite_ext": ".ipynb",
     },
     "show_toc_level": 2,
 }
