@@ -21,7 +21,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page, Playwright
 
 import micrograd
 from tests.browser.conftest import CHROMIUM_ARGS, DESKTOP
@@ -127,19 +127,18 @@ def refused(refusing_proxy: http.server.ThreadingHTTPServer) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def offline_page(refusing_proxy: http.server.ThreadingHTTPServer) -> Iterator[Page]:
+def offline_page(
+    playwright: Playwright, chromium: str, refusing_proxy: http.server.ThreadingHTTPServer
+) -> Iterator[Page]:
     port = refusing_proxy.server_address[1]
-    executable = os.environ.get("MICROGRAD_CHROMIUM", "/usr/bin/chromium")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=executable,
-            # Chromium's own flag, not Playwright's proxy option (that one also proxies
-            # loopback): requests to 127.0.0.1 go direct, all others to the refusing proxy.
-            args=[*CHROMIUM_ARGS, f"--proxy-server=http://127.0.0.1:{port}"],
-        )
-        page = browser.new_context(viewport=DESKTOP).new_page()
-        yield page
-        browser.close()
+    browser = playwright.chromium.launch(
+        executable_path=chromium,
+        # Chromium's own flag, not Playwright's proxy option (that one also proxies
+        # loopback): requests to 127.0.0.1 go direct, all others to the refusing proxy.
+        args=[*CHROMIUM_ARGS, f"--proxy-server=http://127.0.0.1:{port}"],
+    )
+    yield browser.new_context(viewport=DESKTOP).new_page()
+    browser.close()
 
 
 def run_all_cells(page: Page, timeout_ms: int) -> None:
