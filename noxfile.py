@@ -143,6 +143,13 @@ def docs(session: nox.Session) -> None:
     session.run(*SPHINX_BUILD, str(BOOK), str(BOOK_HTML), *session.posargs, env=env)
 
 
+@nox.session
+def notebooks(session: nox.Session) -> None:
+    """Regenerate book/notebooks/*.ipynb (for Colab) from the chapters; commit the result."""
+    session.install("-e", ".", *nox.project.dependency_groups(PYPROJECT, "notebooks"))
+    session.run("python", "book/_ext/runnable_notebooks.py", *session.posargs)
+
+
 CHROMIUM = "/usr/bin/chromium"
 
 
@@ -162,8 +169,27 @@ def browser(session: nox.Session) -> None:
     if not (BOOK_HTML / "index.html").exists():
         session.run(*SPHINX_BUILD, str(BOOK), str(BOOK_HTML), env=book_env)
     chromium = find_chromium(session)
-    env = {"MICROGRAD_BOOK_HTML": str(BOOK_HTML), "MICROGRAD_CHROMIUM": chromium}
+    env = {
+        "MICROGRAD_BOOK_HTML": str(BOOK_HTML),
+        "MICROGRAD_CHROMIUM": chromium,
+        "MICROGRAD_PYODIDE_DIR": offline_pyodide(session),
+    }
     session.run("pytest", "tests/browser", "-p", "no:cacheprovider", *session.posargs, env=env)
+
+
+def offline_pyodide(session: nox.Session) -> str:
+    """Pyodide for the offline JupyterLite test: core from npm, the kernel's wheels from PyPI."""
+    session.install("pip")  # to download wheels
+    version = session.run(
+        "python",
+        "-c",
+        "from jupyterlite_pyodide_kernel.constants import PYODIDE_VERSION; print(PYODIDE_VERSION)",
+        silent=True,
+    )
+    assert isinstance(version, str)
+    target = (Path(session.cache_dir) / f"pyodide-{version.strip()}").resolve()
+    session.run("python", "tests/browser/offline_pyodide.py", str(target), version.strip())
+    return str(target)
 
 
 BINDER = ROOT / "binder"

@@ -7,8 +7,12 @@ an error in any cell, or any Sphinx warning (``-W``), fails the build.
 from __future__ import annotations
 
 import os
+import sys
+from pathlib import Path
 
 import micrograd
+
+sys.path.insert(0, str(Path(__file__).parent / "_ext"))
 
 project = "micrograd, the book"
 author = "micrograd-book maintainers"
@@ -31,9 +35,17 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.napoleon",
     "sphinx.ext.viewcode",
+    "runnable_notebooks",  # Colab and JupyterLite notebooks, this commit's wheel, launch links
 ]
 
-exclude_patterns = ["_build", "jupyter_execute", "**.ipynb_checkpoints", "README.md"]
+exclude_patterns = [
+    "_build",
+    "_contents",  # the JupyterLite notebooks, written by the build
+    "jupyter_execute",
+    "notebooks",  # the Colab notebooks, written by `nox -s notebooks`
+    "**.ipynb_checkpoints",
+    "README.md",
+]
 
 # -- MyST and notebook execution -------------------------------------------------------
 myst_enable_extensions = ["colon_fence", "deflist", "substitution"]
@@ -65,8 +77,11 @@ def _encrypt_kernel_sockets() -> None:
     ipykernel's does. Older jupyter_client (no such setting) or a libzmq without Curve
     leave it as it was: their kernels do not warn, or the warning stays visible.
     """
-    import zmq  # noqa: PLC0415 - build-time only
-    from jupyter_client.manager import KernelManager  # noqa: PLC0415
+    try:
+        import zmq  # noqa: PLC0415 - build-time only
+        from jupyter_client.manager import KernelManager  # noqa: PLC0415
+    except ImportError:  # read by a tool without Jupyter (nox -s notebooks): no kernels
+        return
 
     setting = KernelManager.class_traits().get("transport_encryption")
     if setting is not None and zmq.has("curve"):
@@ -74,6 +89,12 @@ def _encrypt_kernel_sockets() -> None:
 
 
 _encrypt_kernel_sockets()
+
+# -- Run in the browser: JupyterLite with the Pyodide kernel ---------------------------------
+# The site goes to _build/html/lite; Pyodide itself loads from its CDN in the reader's
+# browser. Chapters become notebooks there (runnable_notebooks), never Sphinx sources.
+jupyterlite_config = "jupyter_lite_config.json"
+jupyterlite_bind_ipynb_suffix = False
 
 # -- API reference ------------------------------------------------------------------------
 autodoc_member_order = "bysource"
@@ -105,6 +126,9 @@ html_theme_options = {
     "launch_buttons": {
         "binderhub_url": "https://mybinder.org",
         "notebook_interface": "jupyterlab",
+        "colab_url": "https://colab.research.google.com",  # book/notebooks/, see _ext
+        "jupyterlite_url": "lite/lab/index.html",
+        "jupyterlite_ext": ".ipynb",
     },
     "show_toc_level": 2,
 }

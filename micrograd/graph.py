@@ -7,18 +7,28 @@ and the same DOT text.
 
 from __future__ import annotations
 
+import functools
+import html
+import shutil
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from micrograd.engine import Gradients, Value, topological_order
+from micrograd.tables import Table
 
 if TYPE_CHECKING:
     import graphviz
 
-__all__ = ["DEFAULT_MAX_NODES", "draw", "edges", "nodes", "to_dot"]
+__all__ = ["DEFAULT_MAX_NODES", "NO_DOT_NOTE", "draw", "edges", "nodes", "to_dot"]
 
 DEFAULT_MAX_NODES = 1000
 """How many nodes :func:`to_dot` and :func:`draw` accept unless told otherwise."""
+
+NO_DOT_NOTE = (
+    "Graphviz's dot program is not available here (in a browser it never is), "
+    "so the graph is shown as DOT text and as its node and edge tables."
+)
+"""What a drawing says in a notebook when it cannot be rendered."""
 
 
 def _check_root(root: object) -> Value:
@@ -205,7 +215,9 @@ def draw(
     """The graph of ``root`` as a ``graphviz.Digraph`` that notebooks render as SVG.
 
     Same drawing and arguments as :func:`to_dot`. Rendering needs Graphviz's
-    ``dot`` program on the ``PATH``.
+    ``dot`` program on the ``PATH``; without it (in JupyterLite, say) a notebook
+    shows :data:`NO_DOT_NOTE`, the DOT text and the :func:`nodes` and :func:`edges`
+    tables instead, while ``pipe()`` and ``render()`` still raise.
 
     Raises:
         ImportError: If the ``graphviz`` Python package is missing (install the
@@ -213,13 +225,37 @@ def draw(
 
     """
     try:
-        import graphviz  # noqa: PLC0415 - optional dependency
+        drawing_class = _drawing_class()
     except ImportError as error:
         raise ImportError(
             "micrograd.graph.draw needs the graphviz Python package: "
             'pip install "micrograd-book[graph] @ git+https://github.com/micrograd-book/micrograd-book" (and Graphviz\'s dot program)'
         ) from error
     body = _statements(root, grads, rankdir, max_nodes)
-    return graphviz.Digraph(
+    drawing = drawing_class(
         "micrograd", format="svg", graph_attr={"rankdir": rankdir}, body=[b + "\n" for b in body]
     )
+    drawing.tables = (Table(nodes(root, grads)), Table(edges(root)))
+    return drawing
+
+
+@functools.cache
+def _drawing_class() -> type[graphviz.Digraph]:
+    """A ``graphviz.Digraph`` that a notebook shows as text where ``dot`` cannot run."""
+    import graphviz  # noqa: PLC0415 - optional dependency
+
+    class Drawing(graphviz.Digraph):  # type: ignore[misc]
+        tables: tuple[Table, ...] = ()
+
+        def _repr_mimebundle_(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+            if shutil.which("dot") is not None:
+                try:
+                    return super()._repr_mimebundle_(*args, **kwargs)  # type: ignore[no-any-return]
+                except graphviz.ExecutableNotFound:
+                    pass
+            text = [NO_DOT_NOTE, self.source, *map(str, self.tables)]
+            markup = [f"<p>{NO_DOT_NOTE}</p>", f"<pre>{html.escape(self.source)}</pre>"]
+            markup += [table._repr_html_() for table in self.tables]
+            return {"text/plain": "\n\n".join(text), "text/html": "\n".join(markup)}
+
+    return Drawing

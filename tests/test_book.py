@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+import micrograd
 from tests.conftest import skip_unless_available
 
 BOOK = Path(__file__).resolve().parents[1] / "book"
@@ -298,11 +299,43 @@ kernelspec:
 def test_a_failing_cell_fails_the_build(tmp_path: Path) -> None:
     source = tmp_path / "book"
     source.mkdir()
-    shutil.copy(BOOK / "conf.py", source / "conf.py")
-    shutil.copytree(BOOK / "_static", source / "_static")
+    for name in ("conf.py", "jupyter_lite_config.json"):
+        shutil.copy(BOOK / name, source / name)
+    for folder in ("_static", "_ext"):
+        shutil.copytree(BOOK / folder, source / folder)
     (source / "index.md").write_text(FAILING_CHAPTER, encoding="utf-8")
     done = sphinx_build(source, tmp_path / "html")
     assert done.returncode != 0
     output = done.stdout + done.stderr
     assert "ExecutionError" in output
     assert "index.md" in output
+
+
+def test_every_notebook_chapter_offers_binder_jupyterlite_and_colab(built_book: Path) -> None:
+    lite_contents = json.loads((built_book / "lite/api/contents/book/all.json").read_text())
+    in_lite = {item["name"] for item in lite_contents["content"]}
+    notebooks = sorted(p.stem for p in (BOOK / "notebooks").glob("*.ipynb"))
+    assert "walkthrough" in notebooks
+    for name in notebooks:
+        links = set(re.findall(r'href="([^"]+)"', page(built_book, name)))
+        assert f"{name}.ipynb" in in_lite
+        assert (
+            "https://mybinder.org/v2/gh/micrograd-book/micrograd-book/main"
+            f"?urlpath=lab/tree/book/{name}.md"
+        ) in links
+        assert f"lite/lab/index.html?path=book/{name}.ipynb" in links
+        assert (
+            "https://colab.research.google.com/github/micrograd-book/micrograd-book"
+            f"/blob/main/book/notebooks/{name}.ipynb"
+        ) in links
+
+
+def test_lite_site_serves_this_commit_wheel(built_book: Path) -> None:
+    index = json.loads((built_book / "lite/pypi/all.json").read_text())
+    (release,) = index["micrograd-book"]["releases"].values()
+    assert release[0]["filename"] == f"micrograd_book-{micrograd.__version__}-py3-none-any.whl"
+    assert (built_book / "lite/pypi" / release[0]["filename"]).is_file()
+
+
+def test_pages_load_nothing_from_google_fonts(built_book: Path) -> None:
+    assert "fonts.googleapis.com" not in page(built_book, "index")

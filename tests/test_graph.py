@@ -11,7 +11,8 @@ import pytest
 
 from micrograd import Value
 from micrograd.engine import topological_order
-from micrograd.graph import draw, edges, nodes, to_dot
+from micrograd.graph import NO_DOT_NOTE, draw, edges, nodes, to_dot
+from micrograd.tables import Table
 from tests.conftest import warmup_expression
 
 GOLDEN = Path(__file__).with_name("golden") / "warmup.dot"
@@ -188,3 +189,19 @@ def test_control_characters_are_shown_as_escape_codes(dot_program: str) -> None:
 def test_graph_functions_say_what_they_expected(call: Callable[[], object], message: str) -> None:
     with pytest.raises(TypeError, match=message):
         call()
+
+
+def test_draw_without_dot_shows_text_and_tables_in_a_notebook(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # no dot, as in a browser (JupyterLite)
+    _, y = warmup_expression()
+    grads = y.backward()
+    bundle = draw(y, grads)._repr_mimebundle_()
+    text = bundle["text/plain"]
+    assert text.startswith(NO_DOT_NOTE)
+    assert "n0 -> n" in text  # the DOT statements
+    assert str(Table(nodes(y, grads))) in text
+    assert str(Table(edges(y))) in text
+    assert NO_DOT_NOTE in bundle["text/html"]
+    assert "<table" in bundle["text/html"]

@@ -35,7 +35,8 @@ def all_pages(book_html: Path) -> list[str]:
     return sorted(
         str(path.relative_to(book_html))
         for path in book_html.rglob("*.html")
-        if not path.relative_to(book_html).parts[0].startswith("_static")
+        # _static holds no pages of the book; lite/ is JupyterLite (test_lite_offline.py)
+        if path.relative_to(book_html).parts[0] not in ("_static", "lite")
     )
 
 
@@ -250,3 +251,20 @@ def test_screenshots_for_people(
             assert path.stat().st_size > 10_000
     finally:
         tab.page.context.close()
+
+
+def test_every_chapter_offers_binder_jupyterlite_and_colab(tab: Tab, base_url: str) -> None:
+    chapters = sorted(p.stem for p in Path("book/notebooks").glob("*.ipynb"))
+    assert "walkthrough" in chapters
+    launchers = {
+        "Binder": "https://mybinder.org/v2/gh/micrograd-book/micrograd-book/main?urlpath=lab/tree/book/{}.md",
+        "JupyterLite": "lite/lab/index.html?path=book/{}.ipynb",
+        "Colab": "https://colab.research.google.com/github/micrograd-book/micrograd-book/blob/main/book/notebooks/{}.ipynb",
+    }  # fmt: skip
+    for name in chapters:
+        load(tab, base_url, f"{name}.html")
+        tab.page.locator(".dropdown-launch-buttons button").click()
+        for text, url in launchers.items():
+            link = tab.page.locator(".dropdown-launch-buttons a", has_text=text)
+            assert link.is_visible(), (name, text)
+            assert link.get_attribute("href") == url.format(name), (name, text)
