@@ -66,9 +66,9 @@ def test_lite_setup_installs_the_wheel_and_only_what_the_chapter_needs(
     runnable: ModuleType,
 ) -> None:
     url = runnable.repository_url()
-    index = runnable.to_notebook(BOOK / "index.md", "lite", url)
+    started = runnable.to_notebook(BOOK / "getting-started.md", "lite", url)
     walkthrough = runnable.to_notebook(BOOK / "walkthrough.md", "lite", url)
-    assert index.cells[0].source.endswith("\n%pip install micrograd-book")
+    assert started.cells[0].source.endswith("\n%pip install micrograd-book")
     assert "%pip install micrograd-book matplotlib graphviz" in walkthrough.cells[0].source
 
 

@@ -90,7 +90,8 @@ def chapters(book: Path = BOOK) -> list[Path]:
 def extras(source: str) -> list[str]:
     """The library's extras a chapter uses: ``plot`` for matplotlib, ``graph`` for draw()."""
     needed = []
-    if re.search(r"\bmatplotlib\b|micrograd\.plots\b", source):
+    # imports only: a chapter may name matplotlib in a string without importing it
+    if re.search(r"^\s*(import|from) (matplotlib|micrograd\.plots)\b", source, re.MULTILINE):
         needed.append("plot")
     if re.search(r"micrograd\.graph import[^\n]*\bdraw\b", source):
         needed.append("graph")
