@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import browser  # noqa: F401 - the shared Chromium fixture
+from tests.browser.conftest import browser, chromium, playwright  # noqa: F401 - shared fixtures
 
 ROOT = Path(__file__).resolve().parents[2]
 STARTUP_SECONDS = 120
