@@ -36,6 +36,7 @@ extensions = [
     "sphinx.ext.napoleon",
     "sphinx.ext.viewcode",
     "runnable_notebooks",  # Colab and JupyterLite notebooks, this commit's wheel, launch links
+    "build_time",  # the whole build's wall time, written into the build report page
 ]
 
 exclude_patterns = [

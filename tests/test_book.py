@@ -63,6 +63,7 @@ def test_every_chapter_page_exists(built_book: Path) -> None:
         assert (built_book / f"{name}.html").is_file(), name
     assert "✅" in page(built_book, "build-report")
     assert "❌" not in page(built_book, "build-report")
+    assert re.search(r'<span id="build-seconds">\d+ s</span>', page(built_book, "build-report"))
 
 
 def test_walkthrough_shows_graph_figures_and_the_337_check(built_book: Path) -> None:
