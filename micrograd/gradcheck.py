@@ -56,9 +56,13 @@ DEFAULT_ATOL = 1e-7
 def _check_real(name: str, value: object) -> float:
     if not isinstance(value, int | float) or isinstance(value, bool):
         raise TypeError(f"{name} must be an int or a float, got {type(value).__name__}")
-    if not math.isfinite(value):
+    try:
+        number = float(value)
+    except OverflowError:
+        raise ValueError(f"{name} must be finite, got an int too large for a float") from None
+    if not math.isfinite(number):
         raise ValueError(f"{name} must be finite, got {value!r}")
-    return float(value)
+    return number
 
 
 def _check_step(h: object) -> float:
@@ -94,6 +98,22 @@ def _check_indices(indices: Sequence[int] | None, size: int) -> list[int]:
     return checked
 
 
+def _nudged(x: float, step: float, where: str) -> tuple[float, float]:
+    """``(x + step, x - step)``, refusing a step that floating point rounds away.
+
+    Where ``step`` is below the spacing of floats near ``x``, ``x ± step``
+    collapse onto (or next to) ``x`` and the difference quotient would be a
+    silently wrong number (often exactly 0).
+    """
+    above, below = x + step, x - step
+    if not math.isclose(above - below, 2.0 * step, rel_tol=0.01):
+        raise ValueError(
+            f"h={step!r} is too small for {where} = {x!r}: floating point moves it by "
+            f"{(above - below) / 2.0!r} instead; use a larger h"
+        )
+    return above, below
+
+
 def _finite_output(value: object, where: str) -> float:
     """``value`` as a float, or a clear error if ``f`` returned something else."""
     if isinstance(value, Value):
@@ -116,7 +136,8 @@ def numerical_derivative(f: Callable[[float], float], x: float, h: float = DEFAU
 
     Raises:
         TypeError: If ``x`` or ``h`` is not a number, or ``f`` returns something else.
-        ValueError: If ``h`` is not positive, or ``f`` is not finite at ``x ± h``.
+        ValueError: If ``h`` is not positive or too small to move ``x`` in floating
+            point, or ``f`` is not finite at ``x ± h``.
 
     Example:
         >>> round(numerical_derivative(lambda x: x**3, 2.0), 6)
@@ -125,8 +146,9 @@ def numerical_derivative(f: Callable[[float], float], x: float, h: float = DEFAU
     """
     x = _check_real("x", x)
     step = _check_step(h)
-    above = _finite_output(f(x + step), f"at x + h = {x + step!r}")
-    below = _finite_output(f(x - step), f"at x - h = {x - step!r}")
+    x_above, x_below = _nudged(x, step, "x")
+    above = _finite_output(f(x_above), f"at x + h = {x_above!r}")
+    below = _finite_output(f(x_below), f"at x - h = {x_below!r}")
     return (above - below) / (2.0 * step)
 
 
@@ -152,7 +174,8 @@ def numerical_gradient(
 
     Raises:
         TypeError: If a coordinate, an index or ``h`` has the wrong type.
-        ValueError: If ``h`` is not positive, an index is out of range or repeated,
+        ValueError: If ``h`` is not positive or too small to move a coordinate in
+            floating point, an index is out of range or repeated,
             or ``f`` is not finite at a nudged point.
 
     Example:
@@ -166,8 +189,7 @@ def numerical_gradient(
     estimates = []
     for i in chosen:
         above, below = list(base), list(base)
-        above[i] += step
-        below[i] -= step
+        above[i], below[i] = _nudged(base[i], step, f"coordinate {i}")
         f_above = _finite_output(f(above), f"with coordinate {i} at {above[i]!r}")
         f_below = _finite_output(f(below), f"with coordinate {i} at {below[i]!r}")
         estimates.append((f_above - f_below) / (2.0 * step))

@@ -236,16 +236,26 @@ class Neuron(Module):
         self._init(_draw_weights(nin, rng), 0.0, nonlin)
 
     def _init(self, weights: Sequence[float], bias: float, nonlin: bool) -> None:
-        _set(self, "_w", tuple(Value(w) for w in weights))
-        _set(self, "_w_data", tuple(weights))
-        _set(self, "_b", Value(bias))
-        _set(self, "_params", (*self._w, self._b))
+        self._init_nodes(tuple(Value(w) for w in weights), Value(bias), nonlin)
+
+    def _init_nodes(self, weights: tuple[Value, ...], bias: Value, nonlin: bool) -> None:
+        _set(self, "_w", weights)
+        _set(self, "_w_data", tuple(w.data for w in weights))
+        _set(self, "_b", bias)
+        _set(self, "_params", (*weights, bias))
         _set(self, "_nonlin", bool(nonlin))
 
     @classmethod
     def _make(cls, weights: Sequence[float], bias: float, nonlin: bool) -> Neuron:
         neuron: Neuron = object.__new__(cls)
         neuron._init(weights, bias, nonlin)
+        return neuron
+
+    @classmethod
+    def _from_nodes(cls, weights: tuple[Value, ...], bias: Value, nonlin: bool) -> Neuron:
+        """A neuron around existing parameter nodes (unpickling and copying)."""
+        neuron: Neuron = object.__new__(cls)
+        neuron._init_nodes(weights, bias, nonlin)
         return neuron
 
     @classmethod
@@ -295,9 +305,13 @@ class Neuron(Module):
         return Neuron._make(weights, next(values), self._nonlin)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        """Pickle and copy support: rebuilt from the weight and bias floats."""
-        weights = tuple(w.data for w in self._w)
-        return (type(self)._make, (weights, self._b.data, self._nonlin))
+        """Pickle and copy support: rebuilt around the parameter nodes themselves.
+
+        Pickled (or deep-copied) together with a loss graph or its ``Gradients``,
+        the copy's parameters are the copied graph's nodes, so
+        ``apply_gradients`` still finds their gradients.
+        """
+        return (type(self)._from_nodes, (self._w, self._b, self._nonlin))
 
     def __repr__(self) -> str:
         kind = "ReLU" if self._nonlin else "linear"

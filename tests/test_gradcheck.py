@@ -184,3 +184,20 @@ def test_bad_indices_are_refused() -> None:
         check_model_gradients(model, loss, indices=3)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="model must be a micrograd Module"):
         check_model_gradients([1.0], loss)  # type: ignore[type-var, arg-type]
+
+
+@pytest.mark.parametrize(("x", "h"), [(1.0, 1e-320), (1e20, 1e-3), (1.0, 1e-16)])
+def test_a_step_floating_point_rounds_away_is_refused_not_a_wrong_derivative(
+    x: float, h: float
+) -> None:
+    with pytest.raises(ValueError, match="too small"):
+        numerical_derivative(lambda t: t * t, x, h)
+    with pytest.raises(ValueError, match="too small"):
+        numerical_gradient(lambda p: p[0] * p[0], [x], h)
+
+
+@pytest.mark.parametrize("name", ["x", "h"])
+def test_ints_beyond_the_float_range_are_value_errors(name: str) -> None:
+    arguments = {"x": 1.0, "h": 1e-6, name: 10**400}
+    with pytest.raises(ValueError, match="too large for a float"):
+        numerical_derivative(lambda t: t, arguments["x"], arguments["h"])

@@ -290,6 +290,27 @@ def test_models_pickle_and_copy(
     assert [v.data for v in _as_list(out)] == [v.data for v in _as_list(out_again)]
 
 
+@pytest.mark.parametrize("make", MODELS.values(), ids=MODELS.keys())
+@pytest.mark.parametrize(
+    "clone",
+    [lambda m: pickle.loads(pickle.dumps(m)), copy.deepcopy],
+    ids=["pickle", "deepcopy"],
+)
+def test_model_copied_with_its_gradients_still_finds_them(
+    make: Callable[[], Module], clone: Callable[[object], object]
+) -> None:
+    # a checkpoint of (model, grads): the copied model's parameters must be the
+    # copied gradients' keys, or apply_gradients silently takes a zero step
+    model = make()
+    outputs = _as_list(model([0.5] * _nin(model)))
+    grads = sum([*outputs, *(p * p for p in model.parameters())], Value(0.0)).backward()
+    model_again, grads_again = clone((model, grads))  # type: ignore[misc]
+    stepped = model.apply_gradients(grads, 0.1)
+    stepped_again = model_again.apply_gradients(grads_again, 0.1)
+    assert [p.data for p in stepped_again.parameters()] == [p.data for p in stepped.parameters()]
+    assert [p.data for p in stepped.parameters()] != [p.data for p in model.parameters()]
+
+
 def _nin(model: Module) -> int:
     inner = model.model if isinstance(model, Unfused) else model
     return inner.nin  # type: ignore[union-attr]
