@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from micrograd.engine import is_number
 from micrograd.seeding import make_rng
 
 __all__ = [
@@ -34,15 +35,11 @@ __all__ = [
 Point = tuple[float, float]
 
 
-def _is_real(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
 def _check_point(i: int, point: object) -> Point:
     if isinstance(point, str | bytes) or not isinstance(point, Sequence) or len(point) != 2:
         raise ValueError(f"xs[{i}] must be an (x, y) pair of numbers, got {point!r}")
     x, y = point
-    if not (_is_real(x) and _is_real(y)):
+    if not (is_number(x) and is_number(y)):
         raise ValueError(f"xs[{i}] must hold two numbers, got {point!r}")
     if not (math.isfinite(x) and math.isfinite(y)):
         raise ValueError(f"xs[{i}] must be finite, got {point!r}")
@@ -244,13 +241,13 @@ def _check_n_samples(n_samples: object, minimum: int = 2) -> int:
 
 
 def _check_noise(noise: object) -> float:
-    if not _is_real(noise):
+    if not is_number(noise):
         raise TypeError(f"noise must be a number, got {type(noise).__name__}: {noise!r}")
-    if not 0 <= noise <= MAX_NOISE:  # type: ignore[operator]  # False for NaN too
+    if not 0 <= noise <= MAX_NOISE:  # False for NaN too
         raise ValueError(
             f"noise must be a number with 0 <= noise <= {MAX_NOISE:,.0f} (MAX_NOISE), got {noise!r}"
         )
-    return float(noise)  # type: ignore[arg-type]
+    return float(noise)
 
 
 def _jitter(points: list[Point], noise: float, rng: random.Random) -> list[Point]:
@@ -313,7 +310,7 @@ def spiral(
     """
     n = _check_n_samples(n_samples)
     sigma = _check_noise(noise)
-    if not _is_real(turns):
+    if not is_number(turns):
         raise TypeError(f"turns must be a number, got {type(turns).__name__}: {turns!r}")
     sweep = float(turns)
     if not 0.0 < sweep <= MAX_TURNS:
@@ -417,7 +414,7 @@ def train_test_split(
     """
     if not isinstance(dataset, Dataset):
         raise TypeError(f"dataset must be a Dataset, got {type(dataset).__name__}")
-    if not _is_real(test_fraction):
+    if not is_number(test_fraction):
         raise TypeError(f"test_fraction must be a number, got {type(test_fraction).__name__}")
     if not 0.0 < test_fraction < 1.0:
         raise ValueError(f"test_fraction must be strictly between 0 and 1, got {test_fraction!r}")

@@ -30,7 +30,15 @@ from itertools import count
 from operator import attrgetter, mul
 from typing import Any, Self, TypeGuard, TypeVar, overload
 
-__all__ = ["Gradients", "Number", "Value", "fused_linear", "lift", "topological_order"]
+__all__ = [
+    "Gradients",
+    "Number",
+    "Value",
+    "fused_linear",
+    "is_number",
+    "lift",
+    "topological_order",
+]
 
 Number = int | float
 """A plain Python number accepted wherever a :class:`Value` is expected."""
@@ -40,7 +48,7 @@ _T = TypeVar("_T")
 
 def _check_number(value: object, what: str) -> float:
     """Return ``value`` as a float, or raise ``TypeError`` if it is not an int/float."""
-    if _is_number(value):
+    if is_number(value):
         return float(value)
     raise TypeError(f"{what} must be an int or a float, got {type(value).__name__}: {value!r}")
 
@@ -174,7 +182,7 @@ class Value:
     def __add__(self, other: Value | Number) -> Value:
         if isinstance(other, Value):
             return _node(self._data + other._data, (self, other), (1.0, 1.0), "+")
-        if _is_number(other):
+        if is_number(other):
             return _node(self._data + other, (self,), (1.0,), "+")
         return NotImplemented
 
@@ -184,7 +192,7 @@ class Value:
     def __mul__(self, other: Value | Number) -> Value:
         if isinstance(other, Value):
             return _node(self._data * other._data, (self, other), (other._data, self._data), "*")
-        if _is_number(other):
+        if is_number(other):
             k = float(other)
             return _node(self._data * k, (self,), (k,), "*")
         return NotImplemented
@@ -203,7 +211,7 @@ class Value:
             ValueError: If ``self`` is negative and ``exponent`` is not an integer.
 
         """
-        if not _is_number(exponent):
+        if not is_number(exponent):
             return NotImplemented
         x, k = self._data, float(exponent)
         if x == 0.0 and k < 0.0:
@@ -221,12 +229,12 @@ class Value:
     def __sub__(self, other: Value | Number) -> Value:
         if isinstance(other, Value):
             return _node(self._data - other._data, (self, other), (1.0, -1.0), "-")
-        if _is_number(other):
+        if is_number(other):
             return _node(self._data - other, (self,), (1.0,), "-")
         return NotImplemented
 
     def __rsub__(self, other: Number) -> Value:
-        if not _is_number(other):
+        if not is_number(other):
             return NotImplemented
         return _node(other - self._data, (self,), (-1.0,), "-")
 
@@ -246,14 +254,14 @@ class Value:
                 raise ZeroDivisionError(f"cannot divide {self!r} by {other!r}, whose data is zero")
             quotient = self._data / b
             return _node(quotient, (self, other), (1.0 / b, -(quotient / b)), "/")
-        if _is_number(other):
+        if is_number(other):
             if other == 0:
                 raise ZeroDivisionError(f"cannot divide {self!r} by zero")
             return _node(self._data / other, (self,), (1.0 / other,), "/")
         return NotImplemented
 
     def __rtruediv__(self, other: Number) -> Value:
-        if not _is_number(other):
+        if not is_number(other):
             return NotImplemented
         b = self._data
         if b == 0.0:
@@ -397,7 +405,7 @@ _next_serial = count().__next__
 _serial_of = attrgetter("_serial")
 
 
-def _is_number(value: object) -> TypeGuard[int | float]:
+def is_number(value: object) -> TypeGuard[int | float]:
     """True for ints and floats (and their subclasses), False for bools and the rest."""
     return isinstance(value, int | float) and not isinstance(value, bool)
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from micrograd.datasets import Dataset
+from micrograd.engine import is_number
 from micrograd.losses import LossResult, check_alpha, max_margin
 from micrograd.nn import Module
 from micrograd.seeding import check_seed, make_rng
@@ -235,10 +236,6 @@ def _check_int(name: str, value: object, minimum: int) -> int:
     return value
 
 
-def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
 def _is_valid_rate(rate: float) -> bool:
     """True for a number from 0 to the largest float (not NaN, inf or a huge int)."""
     return 0 <= rate <= sys.float_info.max
@@ -247,12 +244,12 @@ def _is_valid_rate(rate: float) -> bool:
 def _check_constant_rate(learning_rate: object) -> None:
     if learning_rate is None or callable(learning_rate):
         return
-    if not _is_number(learning_rate):
+    if not is_number(learning_rate):
         raise TypeError(
             "learning_rate must be a number, a function of the step returning one, or None, "
             f"got {type(learning_rate).__name__}: {learning_rate!r}"
         )
-    if not _is_valid_rate(learning_rate):  # type: ignore[arg-type]
+    if not _is_valid_rate(learning_rate):
         raise ValueError(
             f"learning_rate must be a finite number >= 0, got {learning_rate!r} "
             "(the rate of every step from step 0)"
@@ -323,7 +320,7 @@ class _Progress(Generic[M]):
             raise TrainingFailed(
                 step, self.run(), f"the learning-rate function raised {error!r}"
             ) from error
-        if not _is_number(rate):
+        if not is_number(rate):
             reason = (
                 f"the learning rate for step {step} must be a number, "
                 f"got {type(rate).__name__}: {rate!r}"
