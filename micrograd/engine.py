@@ -371,32 +371,53 @@ class Value:
     def backward(self) -> Gradients:
         """Differentiate this node with respect to every node it depends on.
 
-        Two phases. First, every node ``self`` depends on, in creation order
-        (a topological order: inputs before the nodes computed from them).
-        Then one sweep from ``self`` back to the inputs applies the chain rule:
-        each node's gradient is multiplied by the local derivative on each of
-        its edges and added to the child's gradient. A node used several times
-        (fan-out) collects the sum over all its uses.
+        Two phases. First, the nodes whose gradient can be non-zero, in creation
+        order (a topological order: inputs before the nodes computed from them).
+        A node whose local derivatives are all zero (a ReLU that is off, a point
+        already outside the margin) passes nothing on, so the nodes reached only
+        through it are left out: their gradient is zero. Then one sweep from
+        ``self`` back to the inputs applies the chain rule: each node's gradient
+        is multiplied by the local derivative on each of its edges and added to
+        the child's gradient. A node used several times (fan-out) collects the
+        sum over all its uses.
 
         Returns:
             A new read-only :class:`Gradients` mapping ``node -> d self / d node``,
-            with ``self`` itself at ``1.0``. Nothing is stored on any node, so
-            calling this twice gives two equal, independent tables.
+            with ``self`` itself at ``1.0`` and every node ``self`` depends on
+            present (the zeros of the nodes left out are filled in when first
+            asked for). Nothing is stored on any node, so calling this twice
+            gives two equal, independent tables.
 
         Raises:
             TypeError: If called on something that is not a ``Value``.
 
         """
-        order = _creation_order(_check_root(self, "backward"))
-        grads = dict.fromkeys(order, 0.0)
-        grads[self] = 1.0
-        for node in reversed(order):
-            g = grads[node]
-            if g:  # a zero gradient adds nothing below it: skip its edges
-                # zip without strict=: the keyword makes each zip() call several times slower
-                for child, local in zip(node._children, node._local_grads):  # noqa: B905
-                    grads[child] += g * local
-        return Gradients._wrap(grads)
+        root = _check_root(self, "backward")
+        grads = _sweep(_creation_order(root, live_only=True), root, live_only=True)
+        if math.isfinite(sum(grads.values())):
+            return Gradients._wrap(grads, root)
+        # A non-finite gradient times a zero local derivative is NaN, not zero: with
+        # a non-finite gradient anywhere, every edge counts (rare: a diverging model).
+        return Gradients._wrap(_sweep(_creation_order(root), root))
+
+
+def _sweep(order: list[Value], root: Value, *, live_only: bool = False) -> dict[Value, float]:
+    """The chain rule over ``order`` (a creation order ending at ``root``), inputs last.
+
+    ``live_only`` says ``order`` came from ``_creation_order(root, live_only=True)``:
+    the inputs of a node whose local derivatives are all zero may be missing, and
+    that node's edges are skipped (they add zeros while its gradient is finite).
+    """
+    grads = dict.fromkeys(order, 0.0)
+    grads[root] = 1.0
+    for node in reversed(order):
+        g = grads[node]
+        # A zero gradient adds nothing below it: skip its edges.
+        if g and (not live_only or any(node._local_grads)):
+            # zip without strict=: the keyword makes each zip() call several times slower
+            for child, local in zip(node._children, node._local_grads):  # noqa: B905
+                grads[child] += g * local
+    return grads
 
 
 _set = object.__setattr__
@@ -538,28 +559,36 @@ def fused_linear(
     )
 
 
-def _reachable(roots: Iterable[Value]) -> set[Value]:
+def _reachable(roots: Iterable[Value], *, live_only: bool = False) -> set[Value]:
     """Every node the ``roots`` depend on, roots included, found level by level.
 
     Each level's inputs are gathered with one C-level set union, so the Python
-    loop runs once per node rather than once per edge.
+    loop runs once per node rather than once per edge. With ``live_only``, the
+    inputs of a node whose local derivatives are all zero are not followed
+    (they are still reached if another path leads to them).
     """
     frontier = set(roots)
     reached = set(frontier)
     while frontier:
-        frontier = set().union(*[node._children for node in frontier]) - reached
+        if live_only:
+            inputs = [node._children for node in frontier if any(node._local_grads)]
+        else:
+            inputs = [node._children for node in frontier]
+        frontier = set().union(*inputs) - reached
         reached |= frontier
     return reached
 
 
-def _creation_order(root: Value) -> list[Value]:
+def _creation_order(root: Value, *, live_only: bool = False) -> list[Value]:
     """Every node ``root`` depends on, oldest first: a topological order.
 
     A node's inputs exist before the node does, so creation order puts inputs
     before the nodes computed from them, and sorting by the serial number each
     node gets at creation costs one C-level sort instead of a depth-first search.
+    ``live_only`` leaves out the nodes reached only through all-zero local
+    derivatives (see :func:`_reachable`).
     """
-    return sorted(_reachable((root,)), key=_serial_of)
+    return sorted(_reachable((root,), live_only=live_only), key=_serial_of)
 
 
 def topological_order(root: Value) -> list[Value]:
@@ -600,6 +629,12 @@ class Gradients(Mapping[Value, float]):
     differentiated output depends on is present. Use ``grads[x]`` for a node
     that must be in the graph and ``grads.get(x, 0.0)`` for one that may not be.
 
+    ``backward`` only computes the gradients that can be non-zero; the zeros of
+    the other nodes (those reached only through a zero local derivative) are
+    filled in, once, the first time something needs the whole table: a lookup
+    of such a node, ``in``, ``len``, iteration, copying or pickling. The answers
+    are the same either way; ``grads.get(x, 0.0)`` never needs the fill.
+
     ``pickle``, ``copy.copy`` and ``copy.deepcopy`` work; pickled (or deep-copied)
     together with the graph, for example ``pickle.dumps((loss, grads))``, the
     copy's keys are the copied graph's nodes.
@@ -610,23 +645,45 @@ class Gradients(Mapping[Value, float]):
 
     """
 
-    __slots__ = ("_table",)
+    __slots__ = ("_root", "_table")
 
     _table: dict[Value, float]
+    _root: Value | None  # set while the zeros of the nodes left out are not filled in
 
     def __init__(self, table: Mapping[Value, float] | None = None) -> None:
         _set(self, "_table", dict(table) if table is not None else {})
+        _set(self, "_root", None)
 
     @classmethod
-    def _wrap(cls, table: dict[Value, float]) -> Gradients:
-        """A ``Gradients`` that takes ownership of ``table`` (no copy; nobody else may keep it)."""
+    def _wrap(cls, table: dict[Value, float], root: Value | None = None) -> Gradients:
+        """A ``Gradients`` that takes ownership of ``table`` (no copy; nobody else may keep it).
+
+        With ``root``, ``table`` may leave out nodes whose gradient is zero; they
+        are added (in creation order) when the whole table is first needed.
+        """
         grads: Gradients = _new(cls)
         _set(grads, "_table", table)
+        _set(grads, "_root", root)
         return grads
+
+    def _whole(self) -> dict[Value, float]:
+        """The table with every node of the graph, the zeros filled in if still missing."""
+        root = self._root
+        if root is not None:
+            known = self._table
+            whole = {node: known.get(node, 0.0) for node in _creation_order(root)}
+            _set(self, "_table", whole)
+            _set(self, "_root", None)
+            return whole
+        return self._table
 
     def __getitem__(self, node: Value) -> float:
         try:
             return self._table[node]
+        except KeyError:
+            pass
+        try:
+            return self._whole()[node]
         except KeyError:
             raise KeyError(
                 f"{node!r} is not part of the graph these gradients were computed for "
@@ -642,16 +699,21 @@ class Gradients(Mapping[Value, float]):
     def get(self, node: Value, default: _T, /) -> float | _T: ...
     def get(self, node: Value, default: object = None, /) -> object:
         """``grads[node]`` if the node is in the graph, else ``default``."""
-        return self._table.get(node, default)
+        found = self._table.get(node, _MISSING)
+        if found is not _MISSING:
+            return found
+        if self._root is None or _is_positive_zero(default):
+            return default  # with a default of 0.0 the answer is 0.0 in or out of the graph
+        return self._whole().get(node, default)
 
     def __contains__(self, node: object) -> bool:
-        return node in self._table
+        return node in self._table or node in self._whole()
 
     def __iter__(self) -> Iterator[Value]:
-        return iter(self._table)
+        return iter(self._whole())
 
     def __len__(self) -> int:
-        return len(self._table)
+        return len(self._whole())
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("Gradients are read-only")
@@ -660,22 +722,30 @@ class Gradients(Mapping[Value, float]):
         raise AttributeError("Gradients are read-only")
 
     def __copy__(self) -> Gradients:
-        return Gradients._wrap(dict(self._table))
+        return Gradients._wrap(dict(self._whole()))
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Gradients:
-        nodes = list(self._table)
-        copies = _deepcopy_nodes(nodes, memo)
-        copy = Gradients._wrap(dict(zip(copies, self._table.values(), strict=True)))
+        table = self._whole()
+        copies = _deepcopy_nodes(list(table), memo)
+        copy = Gradients._wrap(dict(zip(copies, table.values(), strict=True)))
         memo[id(self)] = copy
         return copy
 
     def __reduce__(self) -> tuple[Any, ...]:
-        nodes = sorted(self._table, key=_serial_of)  # inputs first: see Value.__reduce__
+        table = self._whole()
+        nodes = sorted(table, key=_serial_of)  # inputs first: see Value.__reduce__
         _pickling.schedule(nodes)
-        return _gradients_from_items, (tuple(nodes), tuple(self._table[n] for n in nodes))
+        return _gradients_from_items, (tuple(nodes), tuple(table[n] for n in nodes))
 
     def __repr__(self) -> str:
-        return f"Gradients({len(self._table)} nodes)"
+        return f"Gradients({len(self)} nodes)"
+
+
+_MISSING = object()
+
+
+def _is_positive_zero(value: object) -> bool:
+    return type(value) is float and value == 0.0 and math.copysign(1.0, value) == 1.0
 
 
 def _gradients_from_items(nodes: tuple[Value, ...], grads: tuple[float, ...]) -> Gradients:

@@ -544,3 +544,136 @@ def test_deep_graph_pickles_and_deepcopies_without_recursion_error() -> None:
         assert bottom.label == "x"
         assert new_grads[bottom] == grads[x]
         assert len(new_grads) == 100_001
+
+
+# -- backward skips what can only receive zeros (issue 8, speed) ------------------------
+
+SPECIAL_FLOATS = st.sampled_from(
+    [0.0, -0.0, 1.0, -1.0, 2.5, 1e308, 1e-320, math.inf, -math.inf, math.nan]
+)
+GRAPH_OPS: dict[str, Callable[[Value, Value], Value]] = {
+    "add": lambda u, v: u + v,
+    "mul": lambda u, v: u * v,
+    "sub": lambda u, v: u - v,
+    "relu": lambda u, v: u.relu(),
+    "zero": lambda u, v: u * 0.0,
+    "linear": lambda u, v: Value.linear([u, v], [v, u], u),
+    "sum": lambda u, v: Value.sum([u, v, u]),
+}
+
+
+def every_edge_gradients(root: Value) -> dict[Value, float]:
+    """The chain rule over every edge of the graph, skipping nothing that a zero guards."""
+    order = sorted(topological_order(root), key=lambda node: node._serial)
+    grads = dict.fromkeys(order, 0.0)
+    grads[root] = 1.0
+    for node in reversed(order):
+        if grads[node]:
+            for child, local in zip(node.children, node.local_grads, strict=True):
+                grads[child] += grads[node] * local
+    return grads
+
+
+def same_float(a: float, b: float) -> bool:
+    """Equal bit for bit as far as Python can tell: NaN equals NaN, 0.0 differs from -0.0."""
+    if math.isnan(a) or math.isnan(b):
+        return math.isnan(a) and math.isnan(b)
+    return a == b and math.copysign(1.0, a) == math.copysign(1.0, b)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.one_of(SPECIAL_FLOATS, finite), min_size=1, max_size=4),
+    st.lists(
+        st.tuples(st.sampled_from(sorted(GRAPH_OPS)), st.integers(0, 50), st.integers(0, 50)),
+        min_size=1,
+        max_size=15,
+    ),
+)
+def test_backward_equals_the_chain_rule_over_every_edge(
+    leaves: list[float], program: list[tuple[str, int, int]]
+) -> None:
+    """Leaving out nodes behind all-zero local derivatives changes no gradient, not
+    even for NaN, infinities or the sign of zero, and the table lists the same nodes
+    in the same (creation) order."""
+    values = [Value(x) for x in leaves]
+    for op, i, j in program:
+        values.append(GRAPH_OPS[op](values[i % len(values)], values[j % len(values)]))
+    root = values[-1]
+    expected = every_edge_gradients(root)
+    grads = root.backward()
+    for node, gradient in expected.items():
+        assert same_float(grads.get(node, 0.0), gradient)
+        assert same_float(grads[node], gradient)
+    assert list(grads) == list(expected)
+    assert len(grads) == len(expected)
+
+
+def behind_a_dead_relu() -> tuple[Value, Value, Value]:
+    """``out = relu(x * w) + b`` with the ReLU off: x and w only reach out through it."""
+    x, w, b = Value(2.0, label="x"), Value(-3.0, label="w"), Value(1.0, label="b")
+    return x, w, (x * w).relu() + b
+
+
+def test_nodes_behind_a_zero_derivative_are_still_in_the_gradients() -> None:
+    x, w, out = behind_a_dead_relu()
+    for ask in (
+        lambda g: g[x],
+        lambda g: g.get(x),
+        lambda g: g.get(x, 0.0),
+        lambda g: g.get(x, -1.0),
+        lambda g: x in g,
+        len,
+        list,
+        lambda g: dict(g.items()),
+        copy.copy,
+        copy.deepcopy,
+        lambda g: pickle.loads(pickle.dumps(g)),
+        repr,
+    ):
+        grads = out.backward()
+        assert ask(grads) is not None  # whichever question comes first, the answers agree:
+        assert grads[x] == grads[w] == 0.0
+        assert grads.get(x, -1.0) == 0.0
+        assert x in grads
+        assert w in grads
+        assert len(grads) == len(topological_order(out)) == 6
+        assert list(grads) == sorted(topological_order(out), key=lambda n: n._serial)
+    stranger = Value(5.0)
+    assert grads.get(stranger, -1.0) == -1.0
+    assert grads.get(stranger) is None
+    assert stranger not in grads
+
+
+def test_a_zero_default_answers_without_filling_in_and_keeps_its_sign() -> None:
+    x, _, out = behind_a_dead_relu()
+    grads = out.backward()
+    stranger = Value(5.0)
+    assert grads.get(x, 0.0) == 0.0
+    assert grads.get(stranger, 0.0) == 0.0
+    assert math.copysign(1.0, grads.get(stranger, -0.0)) == -1.0  # outside: the default
+    assert math.copysign(1.0, grads.get(x, -0.0)) == 1.0  # inside: its gradient, 0.0
+    assert grads.get(x, 0) == 0.0
+    assert type(grads.get(stranger, 0)) is int
+
+
+def test_a_non_finite_gradient_times_a_zero_derivative_is_nan() -> None:
+    """inf * 0 is NaN: a zero local derivative only skips a subgraph while the
+    gradient arriving at it is finite."""
+    x = Value(-1.0, label="x")
+    off = x.relu()  # local derivative 0.0
+    out = off * Value(math.inf)  # d out / d off = inf
+    grads = out.backward()
+    assert grads[off] == math.inf
+    assert math.isnan(grads[x])
+    assert math.isnan(every_edge_gradients(out)[x])  # what every edge gives
+
+
+def test_gradients_built_from_a_table() -> None:
+    x, y = Value(1.0), Value(2.0)
+    grads = Gradients({x: 3.0})
+    assert grads[x] == 3.0
+    assert len(grads) == 1
+    assert y not in grads
+    assert grads.get(y, 0.0) == 0.0
+    assert len(Gradients()) == 0
