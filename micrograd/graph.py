@@ -13,13 +13,14 @@ import shutil
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from micrograd import engine
 from micrograd.engine import Gradients, Value, topological_order
 from micrograd.tables import Table
 
 if TYPE_CHECKING:
     import graphviz
 
-__all__ = ["DEFAULT_MAX_NODES", "NO_DOT_NOTE", "draw", "edges", "nodes", "to_dot"]
+__all__ = ["DEFAULT_MAX_NODES", "NO_DOT_NOTE", "draw", "edges", "nodes", "swept_nodes", "to_dot"]
 
 DEFAULT_MAX_NODES = 1000
 """How many nodes :func:`to_dot` and :func:`draw` accept unless told otherwise."""
@@ -93,6 +94,25 @@ def edges(root: Value) -> list[dict[str, Any]]:
         for node in order
         for child, local in zip(node.children, node.local_grads, strict=True)
     ]
+
+
+def swept_nodes(root: Value) -> list[Value]:
+    """The nodes ``root.backward()`` sweeps, oldest first.
+
+    A node whose local derivatives are all zero (a ReLU that is off, a hinge
+    already past its margin) passes no gradient to its inputs, so backward does
+    not follow them: a node reached only through such nodes has gradient zero
+    and is left out of the sweep (its zero is still in the returned
+    :class:`~micrograd.engine.Gradients`). This lists the nodes that are swept:
+    compare its length with ``len(topological_order(root))``. (When a gradient
+    turns out NaN or infinite, backward sweeps every node instead, since
+    ``inf * 0`` is NaN, not zero.)
+
+    Raises:
+        TypeError: If ``root`` is not a ``Value``.
+
+    """
+    return engine._creation_order(_check_root(root), live_only=True)  # noqa: SLF001
 
 
 def _visible(ch: str) -> str:

@@ -23,6 +23,7 @@ from micrograd.nn import Module
 from micrograd.seeding import check_seed, make_rng
 
 __all__ = [
+    "MAX_STEPS",
     "InvalidLearningRate",
     "LearningRate",
     "TrainingCancelled",
@@ -41,6 +42,14 @@ LearningRate = float | Callable[[int], float]
 """A constant learning rate, or a function of the step number (0, 1, ...)."""
 
 
+MAX_STEPS = 2**53
+"""The most steps a run (and a schedule's ``total_steps``) may have: 2**53.
+
+Step numbers above it are not exact as floats, so a schedule could no longer
+tell neighbouring steps apart (and no such run would ever finish).
+"""
+
+
 def official_micrograd_learning_rate(step: int, total_steps: int = 100) -> float:
     """The schedule of micrograd's demo, stretched over ``total_steps``: ``1.0 - 0.9 * step / total_steps``.
 
@@ -50,12 +59,13 @@ def official_micrograd_learning_rate(step: int, total_steps: int = 100) -> float
 
     Raises:
         TypeError: If ``step`` or ``total_steps`` is not an int.
-        ValueError: If ``total_steps < 1`` or ``step`` is outside ``0..total_steps``
-            (past the end the rate would fall below 0.1 and then turn negative).
+        ValueError: If ``total_steps`` is not between 1 and :data:`MAX_STEPS`, or
+            ``step`` is outside ``0..total_steps`` (past the end the rate would fall
+            below 0.1 and then turn negative).
 
     """
     _check_int("step", step, 0)
-    _check_int("total_steps", total_steps, 1)
+    _check_int("total_steps", total_steps, 1, MAX_STEPS)
     if step > total_steps:
         raise ValueError(
             f"step must be at most total_steps={total_steps}, got {step}; pass the run's "
@@ -228,11 +238,15 @@ def _cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _check_int(name: str, value: object, minimum: int) -> int:
+def _check_int(name: str, value: object, minimum: int, maximum: int | None = None) -> int:
     if not isinstance(value, int) or isinstance(value, bool):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}: {value!r}")
+        raise TypeError(f"{name} must be an int, got {type(value).__name__}: {value!r:.80}")
     if value < minimum:
         raise ValueError(f"{name} must be at least {minimum}, got {value}")
+    if maximum is not None and value > maximum:
+        shown = str(value) if value.bit_length() <= 64 else f"an int of {value.bit_length()} bits"
+        ceiling = f"MAX_STEPS = 2**53 = {maximum}" if maximum == MAX_STEPS else str(maximum)
+        raise ValueError(f"{name} must be at most {ceiling}, got {shown}")
     return value
 
 
@@ -399,9 +413,10 @@ def train(
 
     Raises:
         TypeError: If an argument has the wrong type (all checked before step 0).
-        ValueError: If ``steps < 0``, ``log_every < 1``, ``batch_size`` is not
-            between 1 and ``len(dataset)``, or a constant ``learning_rate`` is
-            negative, NaN or infinite.
+        ValueError: If ``steps`` is not between 0 and :data:`MAX_STEPS`,
+            ``log_every < 1``, ``batch_size`` is not between 1 and
+            ``len(dataset)``, or a constant ``learning_rate`` is negative, NaN or
+            infinite.
         TrainingDiverged: If a score or the loss becomes infinite or NaN.
         TrainingFailed: If the callback or the learning-rate function raises,
             or the function returns a bad rate (then :class:`InvalidLearningRate`,
@@ -412,7 +427,7 @@ def train(
 
     """
     _check_arguments(model, dataset, learning_rate, batch_size, seed, callback)
-    _check_int("steps", steps, 0)
+    _check_int("steps", steps, 0, MAX_STEPS)
     _check_int("log_every", log_every, 1)
     check_alpha(alpha)
     rate_at = _schedule(learning_rate, steps)

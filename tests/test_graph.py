@@ -11,7 +11,7 @@ import pytest
 
 from micrograd import Value
 from micrograd.engine import topological_order
-from micrograd.graph import NO_DOT_NOTE, draw, edges, nodes, to_dot
+from micrograd.graph import NO_DOT_NOTE, draw, edges, nodes, swept_nodes, to_dot
 from micrograd.tables import Table
 from tests.conftest import warmup_expression
 
@@ -180,6 +180,7 @@ def test_control_characters_are_shown_as_escape_codes(dot_program: str) -> None:
         (lambda: nodes(3.0), "root must be a micrograd Value, got float"),
         (lambda: edges("y"), "root must be a micrograd Value, got str"),
         (lambda: to_dot(None), "root must be a micrograd Value, got NoneType"),
+        (lambda: swept_nodes([]), "root must be a micrograd Value, got list"),
         (lambda: nodes(Value(1.0), {}), "grads must be the Gradients from backward"),
         (lambda: to_dot(Value(1.0), grads={}), "grads must be the Gradients from backward"),
         (lambda: to_dot(Value(1.0), max_nodes=2.5), "max_nodes must be an int, got float"),
@@ -205,3 +206,18 @@ def test_draw_without_dot_shows_text_and_tables_in_a_notebook(
     assert str(Table(edges(y))) in text
     assert NO_DOT_NOTE in bundle["text/html"]
     assert "<table" in bundle["text/html"]
+
+
+def test_swept_nodes_leave_out_what_only_a_zero_derivative_reaches() -> None:
+    x, w, b = Value(2.0, label="x"), Value(-3.0, label="w"), Value(1.0, label="b")
+    product = x * w
+    off = product.relu()  # -6 -> 0: local derivative 0
+    out = off + b + x  # x is also reached directly
+    swept = swept_nodes(out)
+    assert set(swept) == set(topological_order(out)) - {product, w}
+    assert swept == sorted(swept, key=lambda n: n._serial)
+    grads = out.backward()
+    assert grads[w] == grads[product] == 0.0
+    assert grads[x] == 1.0
+    _, y = warmup_expression()
+    assert set(swept_nodes(y)) == set(topological_order(y))  # nothing to leave out

@@ -266,6 +266,8 @@ def test_a_failing_schedule_keeps_the_partial_run() -> None:
         ({"model": "mlp"}, TypeError, "model must be a micrograd.nn model"),
         ({"steps": -1}, ValueError, "steps must be at least 0"),
         ({"steps": 2.5}, TypeError, "steps must be an int"),
+        ({"steps": 10**400}, ValueError, r"steps must be at most MAX_STEPS = 2\*\*53"),
+        ({"steps": 2**53 + 1}, ValueError, "steps must be at most .* got 9007199254740993"),
         ({"log_every": 0}, ValueError, "log_every must be at least 1"),
         ({"batch_size": 0}, ValueError, "batch_size must be at least 1"),
         ({"batch_size": 11}, ValueError, "at most the dataset size 10"),
@@ -414,3 +416,11 @@ def test_numbers_beyond_the_float_range_are_value_errors() -> None:
     grads = max_margin(model, dataset.xs, dataset.ys).total_loss.backward()
     with pytest.raises(ValueError, match="learning_rate must be finite"):
         model.apply_gradients(grads, -HUGE)
+
+
+def test_the_schedule_refuses_lengths_beyond_exact_floats() -> None:
+    """A run longer than 2**53 steps is refused up front, not by an OverflowError later."""
+    assert official_micrograd_learning_rate(2**53, 2**53) == pytest.approx(0.1)
+    for total in (2**53 + 1, 10**400, 10**5000):
+        with pytest.raises(ValueError, match="total_steps must be at most MAX_STEPS"):
+            official_micrograd_learning_rate(0, total)
