@@ -167,6 +167,7 @@ class Value:
 
     def __reduce__(self) -> tuple[Any, ...]:
         if not self._children:
+            _pickling.take(self)  # leave no stale id behind for a later node to inherit
             return Value, (self._data, self._label)
         state = (self._data, self._children, self._local_grads, self._op, self._label)
         if _pickling.take(self):
@@ -699,10 +700,11 @@ class Gradients(Mapping[Value, float]):
     def get(self, node: Value, default: _T, /) -> float | _T: ...
     def get(self, node: Value, default: object = None, /) -> object:
         """``grads[node]`` if the node is in the graph, else ``default``."""
+        root = self._root  # read first: _whole() fills the table, then clears the root
         found = self._table.get(node, _MISSING)
         if found is not _MISSING:
             return found
-        if self._root is None or _is_positive_zero(default):
+        if root is None or _is_positive_zero(default):
             return default  # with a default of 0.0 the answer is 0.0 in or out of the graph
         return self._whole().get(node, default)
 

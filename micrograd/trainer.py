@@ -68,7 +68,7 @@ def official_micrograd_learning_rate(step: int, total_steps: int = 100) -> float
     _check_int("total_steps", total_steps, 1, MAX_STEPS)
     if step > total_steps:
         raise ValueError(
-            f"step must be at most total_steps={total_steps}, got {step}; pass the run's "
+            f"step must be at most total_steps={total_steps}, got {_shown(step)}; pass the run's "
             "length as total_steps (past it the rate would turn negative)"
         )
     return 1.0 - 0.9 * step / total_steps
@@ -238,13 +238,18 @@ def _cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _shown(value: int) -> str:
+    """``value`` for an error message: in full unless it is huge."""
+    return str(value) if value.bit_length() <= 64 else f"an int of {value.bit_length()} bits"
+
+
 def _check_int(name: str, value: object, minimum: int, maximum: int | None = None) -> int:
     if not isinstance(value, int) or isinstance(value, bool):
         raise TypeError(f"{name} must be an int, got {type(value).__name__}: {value!r:.80}")
     if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {value}")
+        raise ValueError(f"{name} must be at least {minimum}, got {_shown(value)}")
     if maximum is not None and value > maximum:
-        shown = str(value) if value.bit_length() <= 64 else f"an int of {value.bit_length()} bits"
+        shown = _shown(value)
         ceiling = f"MAX_STEPS = 2**53 = {maximum}" if maximum == MAX_STEPS else str(maximum)
         raise ValueError(f"{name} must be at most {ceiling}, got {shown}")
     return value

@@ -677,3 +677,31 @@ def test_gradients_built_from_a_table() -> None:
     assert y not in grads
     assert grads.get(y, 0.0) == 0.0
     assert len(Gradients()) == 0
+
+
+def test_get_is_right_when_another_thread_fills_the_table_meanwhile() -> None:
+    x, _, out = behind_a_dead_relu()
+    grads = out.backward()
+
+    class FilledMeanwhile(dict[Value, float]):
+        filled = False
+
+        def get(self, key: Value, default: object = None) -> object:  # type: ignore[override]
+            if not FilledMeanwhile.filled:
+                FilledMeanwhile.filled = True
+                grads._whole()
+            return dict.get(self, key, default)
+
+    object.__setattr__(grads, "_table", FilledMeanwhile(grads._table))
+    assert grads.get(x) == 0.0
+
+
+def test_pickling_leaves_no_node_marked_for_later_pickles() -> None:
+    """A stale mark would let a later node that reuses a freed id be pickled
+    recursively (deep graphs would hit the recursion limit)."""
+    from micrograd import engine
+
+    x, w, out = behind_a_dead_relu()
+    pickle.dumps(out)
+    pickle.dumps(out.backward())
+    assert engine._pickling.pending == set()

@@ -424,3 +424,12 @@ def test_the_schedule_refuses_lengths_beyond_exact_floats() -> None:
     for total in (2**53 + 1, 10**400, 10**5000):
         with pytest.raises(ValueError, match="total_steps must be at most MAX_STEPS"):
             official_micrograd_learning_rate(0, total)
+
+
+def test_huge_step_numbers_get_the_librarys_own_message() -> None:
+    with pytest.raises(ValueError, match="step must be at most total_steps=5, got an int of"):
+        official_micrograd_learning_rate(10**5000, 5)
+    with pytest.raises(ValueError, match="step must be at least 0, got an int of"):
+        official_micrograd_learning_rate(-(10**5000), 5)
+    with pytest.raises(ValueError, match="log_every must be at least 1, got an int of"):
+        train(MLP(2, [1], seed=0), moons(10, seed=0), log_every=-(10**5000))
