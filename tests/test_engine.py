@@ -10,7 +10,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from micrograd import Gradients, Value
+from micrograd import Gradients, Value, engine
 from micrograd.engine import topological_order
 from tests.conftest import warmup_expression
 
@@ -699,9 +699,7 @@ def test_get_is_right_when_another_thread_fills_the_table_meanwhile() -> None:
 def test_pickling_leaves_no_node_marked_for_later_pickles() -> None:
     """A stale mark would let a later node that reuses a freed id be pickled
     recursively (deep graphs would hit the recursion limit)."""
-    from micrograd import engine
-
-    x, w, out = behind_a_dead_relu()
+    *_, out = behind_a_dead_relu()
     pickle.dumps(out)
     pickle.dumps(out.backward())
     assert engine._pickling.pending == set()
