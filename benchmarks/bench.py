@@ -39,6 +39,7 @@ from typing import Any
 
 from micrograd import Value, engine
 from micrograd.datasets import Dataset, moons
+from micrograd.graph import swept_nodes
 from micrograd.losses import max_margin
 from micrograd.nn import MLP
 from micrograd.plot_data import decision_boundary
@@ -90,13 +91,10 @@ def step_phases(model: MLP, dataset: Dataset, repeats: int) -> None:
     edge_count = sum(len(node.children) for node in order)
     grads = loss.backward()
 
-    def first_phase() -> list[Value]:  # backward's first phase: the nodes it sweeps
-        return engine._creation_order(loss, live_only=True)  # noqa: SLF001
-
-    live = first_phase()
+    live = swept_nodes(loss)  # backward's first phase: the nodes it sweeps
     live_edges = sum(len(node.children) for node in live if any(node.local_grads))
     forward = timed(lambda: max_margin(model, dataset.xs, dataset.ys), repeats)
-    sort = timed(first_phase, repeats)
+    sort = timed(lambda: swept_nodes(loss), repeats)
     backward = timed(loss.backward, repeats)
     update = timed(lambda: model.apply_gradients(grads, 0.5), repeats)
     ms = 1e3

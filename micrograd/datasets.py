@@ -62,7 +62,7 @@ def check_label(where: str, label: object) -> float:
             0/1 labels (``y * 2 - 1``).
 
     """
-    if isinstance(label, int | float) and not isinstance(label, bool) and label in (-1, 1):
+    if is_number(label) and label in (-1, 1):
         return float(label)
     raise ValueError(f"{where} must be -1 or 1, got {label!r}; {LABEL_HINT}")
 
@@ -175,7 +175,7 @@ class Dataset:
             raise ValueError(f"xs and ys must have the same length, got {len(xs)} and {len(ys)}")
         if len(xs) == 0:
             raise ValueError("a dataset needs at least one point")
-        _check_n_samples(len(xs), minimum=1)
+        _check_at_most_max_samples(len(xs))
         if not isinstance(self.metadata, Mapping):
             raise TypeError(f"metadata must be a mapping, got {type(self.metadata).__name__}")
         metadata = Metadata(self.metadata)
@@ -228,16 +228,20 @@ def _check_name(name: object) -> str:
     return name
 
 
-def _check_n_samples(n_samples: object, minimum: int = 2) -> int:
-    if not isinstance(n_samples, int) or isinstance(n_samples, bool):
-        raise TypeError(f"n_samples must be an int, got {type(n_samples).__name__}: {n_samples!r}")
-    if n_samples < minimum:
-        raise ValueError(f"n_samples must be at least 2 (one point per class), got {n_samples}")
+def _check_at_most_max_samples(n_samples: int) -> int:
     if n_samples > MAX_SAMPLES:
         raise ValueError(
             f"a dataset holds at most MAX_SAMPLES={MAX_SAMPLES:,} points, got {n_samples:,}"
         )
     return n_samples
+
+
+def _check_n_samples(n_samples: object) -> int:
+    if not isinstance(n_samples, int) or isinstance(n_samples, bool):
+        raise TypeError(f"n_samples must be an int, got {type(n_samples).__name__}: {n_samples!r}")
+    if n_samples < 2:
+        raise ValueError(f"n_samples must be at least 2 (one point per class), got {n_samples}")
+    return _check_at_most_max_samples(n_samples)
 
 
 def _check_noise(noise: object) -> float:

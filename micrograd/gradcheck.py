@@ -27,7 +27,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from micrograd.engine import Value
+from micrograd.engine import Value, is_number
 from micrograd.nn import Module
 
 __all__ = [
@@ -54,7 +54,7 @@ DEFAULT_ATOL = 1e-7
 
 
 def _check_real(name: str, value: object) -> float:
-    if not isinstance(value, int | float) or isinstance(value, bool):
+    if not is_number(value):
         raise TypeError(f"{name} must be an int or a float, got {type(value).__name__}")
     try:
         number = float(value)
@@ -118,7 +118,7 @@ def _finite_output(value: object, where: str) -> float:
     """``value`` as a float, or a clear error if ``f`` returned something else."""
     if isinstance(value, Value):
         value = value.data
-    if not isinstance(value, int | float) or isinstance(value, bool):
+    if not is_number(value):
         raise TypeError(f"the function must return a number or a Value, got {type(value).__name__}")
     if not math.isfinite(value):
         raise ValueError(f"the function is not finite {where}: got {value!r}")

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from micrograd.datasets import check_label
-from micrograd.engine import Value
+from micrograd.engine import Value, is_number
 from micrograd.nn import Module
 
 __all__ = ["LossResult", "check_alpha", "max_margin"]
@@ -42,7 +42,7 @@ def check_alpha(alpha: object) -> float:
         ValueError: If ``alpha`` is negative or not finite.
 
     """
-    if not isinstance(alpha, int | float) or isinstance(alpha, bool):
+    if not is_number(alpha):
         raise TypeError(f"alpha must be a number, got {type(alpha).__name__}")
     if not 0 <= alpha <= sys.float_info.max:  # False for NaN, inf and ints beyond floats
         raise ValueError(f"alpha must be a finite number >= 0, got {alpha!r}")

@@ -23,7 +23,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Self
 
-from micrograd.engine import Gradients, Number, Value, fused_linear, lift
+from micrograd.engine import Gradients, Number, Value, fused_linear, is_number, lift
 from micrograd.seeding import make_rng
 
 __all__ = ["MAX_PARAMETERS", "MLP", "Layer", "Module", "Neuron", "Unfused", "dead_relus"]
@@ -71,7 +71,7 @@ def _check_parameter_count(nin: int, nouts: Sequence[int]) -> int:
 
 
 def _check_learning_rate(learning_rate: object) -> float:
-    if not isinstance(learning_rate, int | float) or isinstance(learning_rate, bool):
+    if not is_number(learning_rate):
         raise TypeError(
             f"learning_rate must be an int or a float, got {type(learning_rate).__name__}"
         )
@@ -84,7 +84,7 @@ def _finite_floats(values: Sequence[object]) -> list[float]:
     """``values`` as floats, or a ``TypeError``/``ValueError`` naming the first bad entry."""
     floats = []
     for i, value in enumerate(values):
-        if not isinstance(value, int | float) or isinstance(value, bool):
+        if not is_number(value):
             raise TypeError(
                 f"parameter {i} must be an int or a float, got {type(value).__name__}: {value!r}"
             )
@@ -403,8 +403,8 @@ class Layer(Module):
         return f"Layer({self.nin} → {self.nout} {kind})"
 
 
-def _check_architecture(nin: object, nouts: object) -> list[int]:
-    """The layer widths of an ``MLP(nin, nouts)``, checked from the sizes alone."""
+def _check_architecture(nin: object, nouts: object) -> tuple[list[int], int]:
+    """The layer widths and parameter count of an ``MLP(nin, nouts)``, from the sizes alone."""
     _check_size("nin", nin)
     if isinstance(nouts, str | bytes) or not isinstance(nouts, Sequence):
         raise TypeError(f"nouts must be a sequence of layer widths, got {type(nouts).__name__}")
@@ -413,8 +413,7 @@ def _check_architecture(nin: object, nouts: object) -> list[int]:
     if len(nouts) > MAX_PARAMETERS:
         raise ValueError(f"nouts has {len(nouts):,} layers; MAX_PARAMETERS={MAX_PARAMETERS:,}")
     widths = [_check_size(f"nouts[{i}] (the width of layer {i})", w) for i, w in enumerate(nouts)]
-    _check_parameter_count(nin, widths)  # type: ignore[arg-type]
-    return widths
+    return widths, _check_parameter_count(nin, widths)  # type: ignore[arg-type]
 
 
 def _layers_from(nin: int, widths: Sequence[int], values: Iterator[float]) -> list[Layer]:
@@ -445,8 +444,7 @@ def _check_payload(data: object) -> tuple[int, list[int], list[float]]:
     if missing:
         raise ValueError(f"MLP data is missing {sorted(missing)}")
     nin, parameters = data["nin"], data["parameters"]
-    widths = _check_architecture(nin, data["nouts"])
-    needed = _check_parameter_count(nin, widths)
+    widths, needed = _check_architecture(nin, data["nouts"])
     if isinstance(parameters, str | bytes) or not isinstance(parameters, Sequence):
         raise TypeError(f"parameters must be a list of numbers, got {type(parameters).__name__}")
     if len(parameters) != needed:
@@ -484,7 +482,7 @@ class MLP(Module):
     _layers: tuple[Layer, ...]
 
     def __init__(self, nin: int, nouts: Sequence[int], seed: int | None = None) -> None:
-        widths = _check_architecture(nin, nouts)
+        widths, _ = _check_architecture(nin, nouts)
         rng = make_rng(seed)
         sizes = [nin, *widths]
         last = len(widths) - 1

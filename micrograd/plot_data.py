@@ -12,7 +12,7 @@ from dataclasses import asdict
 from typing import Any
 
 from micrograd.datasets import Dataset
-from micrograd.engine import Value
+from micrograd.engine import Value, is_number
 from micrograd.nn import Module
 from micrograd.trainer import TrainingRun
 
@@ -121,7 +121,7 @@ def accuracy_history(run: TrainingRun[Any]) -> list[dict[str, float]]:
 
 
 def _check_positive(name: str, value: object, allow_zero: bool) -> float:
-    if not isinstance(value, int | float) or isinstance(value, bool):
+    if not is_number(value):
         raise TypeError(f"{name} must be a number, got {type(value).__name__}")
     # False for NaN, inf and ints beyond the float range
     if not 0 <= value <= sys.float_info.max or (value == 0 and not allow_zero):

@@ -65,7 +65,7 @@ def official_micrograd_learning_rate(step: int, total_steps: int = 100) -> float
 
     """
     _check_int("step", step, 0)
-    _check_int("total_steps", total_steps, 1, MAX_STEPS)
+    _check_step_count("total_steps", total_steps, 1)
     if step > total_steps:
         raise ValueError(
             f"step must be at most total_steps={total_steps}, got {_shown(step)}; pass the run's "
@@ -243,16 +243,22 @@ def _shown(value: int) -> str:
     return str(value) if value.bit_length() <= 64 else f"an int of {value.bit_length()} bits"
 
 
-def _check_int(name: str, value: object, minimum: int, maximum: int | None = None) -> int:
+def _check_int(name: str, value: object, minimum: int) -> int:
     if not isinstance(value, int) or isinstance(value, bool):
         raise TypeError(f"{name} must be an int, got {type(value).__name__}: {value!r:.80}")
     if value < minimum:
         raise ValueError(f"{name} must be at least {minimum}, got {_shown(value)}")
-    if maximum is not None and value > maximum:
-        shown = _shown(value)
-        ceiling = f"MAX_STEPS = 2**53 = {maximum}" if maximum == MAX_STEPS else str(maximum)
-        raise ValueError(f"{name} must be at most {ceiling}, got {shown}")
     return value
+
+
+def _check_step_count(name: str, value: object, minimum: int) -> int:
+    """:func:`_check_int`, and at most :data:`MAX_STEPS`."""
+    count = _check_int(name, value, minimum)
+    if count > MAX_STEPS:
+        raise ValueError(
+            f"{name} must be at most MAX_STEPS = 2**53 = {MAX_STEPS}, got {_shown(count)}"
+        )
+    return count
 
 
 def _is_valid_rate(rate: float) -> bool:
@@ -432,7 +438,7 @@ def train(
 
     """
     _check_arguments(model, dataset, learning_rate, batch_size, seed, callback)
-    _check_int("steps", steps, 0, MAX_STEPS)
+    _check_step_count("steps", steps, 0)
     _check_int("log_every", log_every, 1)
     check_alpha(alpha)
     rate_at = _schedule(learning_rate, steps)
