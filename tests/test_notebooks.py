@@ -101,3 +101,16 @@ def test_cells_that_cannot_run_in_a_browser_say_so(runnable: ModuleType) -> None
     assert marked
     assert all("subprocess." in c.source for c in marked)
     assert all("raises-exception" in c.metadata["tags"] for c in marked)
+
+
+def test_the_cells_marked_for_the_browser_are_the_tagged_ones(runnable: ModuleType) -> None:
+    """In the design notes, the cells that run micrograd in a second Python (or use its
+    results) are marked; the cell that only defines the helpers, and the cells after,
+    are not."""
+    notebook = runnable.to_notebook(BOOK / "design-notes.md", "lite", "unused")
+    marked = [c.source for c in notebook.cells if "cannot run in the browser" in c.source]
+    assert len(marked) == 2
+    assert "theirs = run_micrograd_demo(dataset, steps=2)" in marked[0]
+    assert "theirs[" in marked[1]
+    helpers = next(c for c in notebook.cells if "def run_micrograd_demo" in c.source)
+    assert "cannot run in the browser" not in helpers.source

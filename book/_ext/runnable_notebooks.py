@@ -39,17 +39,16 @@ BOOK = Path(__file__).resolve().parent.parent
 ROOT = BOOK.parent
 COLAB_DIR = "notebooks"
 """Folder of ``book/`` that holds the committed Colab notebooks (Sphinx excludes it)."""
-LITE_CONTENTS = "_contents"
-"""jupyterlite-sphinx's staging folder in ``book/``: everything in it is in the lite site."""
 WHEEL_DIR = "lite-wheel"
 """Where the docs build writes this commit's wheel, beside the HTML output folder."""
 DISTRIBUTION = "micrograd-book"
 
 BROWSER_LIMITS = {
-    r"\bsubprocess\.\w+\(": "it starts a new Python process, which Pyodide cannot do",
-    r"\b(myst-nb|sphinx-book-theme)\b": "it reads the versions of the book's build tools",
+    "needs-subprocess": "it needs a new Python process, which Pyodide cannot start",
+    "needs-build-tools": "it reads the versions of the book's build tools",
 }
-"""Code that cannot run in the browser, and why (said in the cell, which may then fail)."""
+"""Cell tags (``:tags: [needs-subprocess]`` in a chapter) for code that cannot run in
+the browser, and why (said in the cell, which may then fail)."""
 
 GLUE_FALLBACK = """\
 try:
@@ -126,11 +125,11 @@ def setup_cell_source(source: str, target: Target, repository_url: str) -> str:
     return "\n".join(lines)
 
 
-def browser_limit(code: str) -> str | None:
-    """Why a code cell cannot run in the browser, or None when it can."""
-    for pattern, reason in BROWSER_LIMITS.items():
-        if re.search(pattern, code):
-            return reason
+def browser_limit(tags: list[str]) -> str | None:
+    """Why a code cell with these tags cannot run in the browser, or None when it can."""
+    for tag in tags:
+        if tag in BROWSER_LIMITS:
+            return BROWSER_LIMITS[tag]
     return None
 
 
@@ -145,7 +144,7 @@ def to_notebook(chapter: Path, target: Target, repository_url: str) -> nbformat.
             continue
         metadata = dict(cell.metadata)
         code = cell.source
-        reason = browser_limit(code) if target == "lite" else None
+        reason = browser_limit(metadata.get("tags", [])) if target == "lite" else None
         if reason:
             code = f"# This cell cannot run in the browser: {reason}.\n{code}"
             metadata["tags"] = sorted({*metadata.get("tags", []), "raises-exception"})
