@@ -179,6 +179,11 @@ def browser(session: nox.Session) -> None:
 
 def offline_pyodide(session: nox.Session) -> str:
     """Pyodide for the offline JupyterLite test: core from npm, the kernel's wheels from PyPI."""
+    if shutil.which("npm") is None:
+        session.error(
+            "npm not found (the offline JupyterLite test packs Pyodide with it): "
+            "install it with `apt-get install -y npm`"
+        )
     session.install("pip")  # to download wheels
     version = session.run(
         "python",

@@ -11,7 +11,8 @@ import functools
 import http.server
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,22 +47,38 @@ def book_html() -> Path:
     return path
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+class QuietLog:
+    """A request handler mixin that keeps the test output free of access logs."""
+
     def log_message(self, format: str, *args: object) -> None:
         pass
+
+
+class _QuietHandler(QuietLog, http.server.SimpleHTTPRequestHandler):
+    pass
+
+
+@contextmanager
+def serving(
+    handler: Callable[..., http.server.BaseHTTPRequestHandler],
+) -> Iterator[http.server.ThreadingHTTPServer]:
+    """``handler`` served on a free port of 127.0.0.1 until the block ends."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
 
 
 @pytest.fixture(scope="session")
 def base_url(book_html: Path) -> Iterator[str]:
     """The book served on a free port of 127.0.0.1 for the whole test run."""
-    handler = functools.partial(_QuietHandler, directory=str(book_html))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    with serving(functools.partial(_QuietHandler, directory=str(book_html))) as server:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,6 @@ import http.server
 import json
 import logging
 import os
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,7 +23,7 @@ import pytest
 from playwright.sync_api import Page, Playwright
 
 import micrograd
-from tests.browser.conftest import CHROMIUM_ARGS, DESKTOP
+from tests.browser.conftest import CHROMIUM_ARGS, DESKTOP, QuietLog, serving
 
 KERNEL_PLUGIN = "@jupyterlite/pyodide-kernel-extension:kernel"
 PYODIDE_PATH = "/_pyodide/"
@@ -46,7 +45,7 @@ def pyodide_dir() -> Path:
     return path
 
 
-class _LiteHandler(http.server.SimpleHTTPRequestHandler):
+class _LiteHandler(QuietLog, http.server.SimpleHTTPRequestHandler):
     """The built book, plus Pyodide under /_pyodide/ and a lite config that points there."""
 
     pyodide_dir: Path
@@ -74,11 +73,8 @@ class _LiteHandler(http.server.SimpleHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
-
-class _RefusingProxy(http.server.BaseHTTPRequestHandler):
+class _RefusingProxy(QuietLog, http.server.BaseHTTPRequestHandler):
     """Chromium's proxy for every host but 127.0.0.1: refuses and remembers each request."""
 
     refused: list[str]
@@ -93,31 +89,18 @@ class _RefusingProxy(http.server.BaseHTTPRequestHandler):
 
     do_GET = do_POST = do_HEAD = do_CONNECT = do_PUT = do_OPTIONS = _refuse
 
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-def _serve(handler: type[http.server.BaseHTTPRequestHandler]) -> http.server.ThreadingHTTPServer:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
-
 
 @pytest.fixture(scope="module")
 def lite_site(book_html: Path, pyodide_dir: Path) -> Iterator[str]:
     handler = type("Handler", (_LiteHandler,), {"pyodide_dir": pyodide_dir})
-    server = _serve(functools.partial(handler, directory=str(book_html)))
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serving(functools.partial(handler, directory=str(book_html))) as server:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
 
 
 @pytest.fixture(scope="module")
 def refusing_proxy() -> Iterator[http.server.ThreadingHTTPServer]:
-    server = _serve(type("Proxy", (_RefusingProxy,), {"refused": []}))
-    yield server
-    server.shutdown()
-    server.server_close()
+    with serving(type("Proxy", (_RefusingProxy,), {"refused": []})) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
