@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from micrograd import Gradients, Value, engine
 from micrograd.engine import topological_order
-from tests.conftest import warmup_expression
+from tests.helpers import warmup_expression
 
 EPS = 1e-6
 
