@@ -392,12 +392,14 @@ class Value:
 
         """
         root = _check_root(self, "Value.backward's self")
-        grads = _sweep(*_live_nodes(root), root)
+        passing, reached = _live_nodes(root)
+        grads = _sweep(sorted(passing, key=_serial_of), reached, root)
         if math.isfinite(sum(grads.values())):
             return Gradients._wrap(grads, root)
         # A non-finite gradient times a zero local derivative is NaN, not zero: with
         # a non-finite gradient anywhere, every edge counts (rare: a diverging model).
-        return Gradients._wrap(_sweep(_creation_order((root,)), [], root))
+        everything = _creation_order((root,))
+        return Gradients._wrap(_sweep(everything, everything, root))
 
     # -- copying and pickling: see micrograd._persistence -----------------------------
 
@@ -411,14 +413,13 @@ class Value:
         return _persistence.reduce_value(self)
 
 
-def _sweep(order: list[Value], ends: Iterable[Value], root: Value) -> dict[Value, float]:
+def _sweep(order: list[Value], nodes: Iterable[Value], root: Value) -> dict[Value, float]:
     """The chain rule over ``order`` (a creation order ending at ``root``), inputs last.
 
-    ``ends`` are nodes that get a gradient but pass none on (see
-    :func:`_live_nodes`); their inputs need not be in ``order``.
+    ``nodes`` are all the nodes that get a gradient: those of ``order``, whose
+    edges are followed, and those that pass nothing on (see :func:`_live_nodes`).
     """
-    grads = dict.fromkeys(ends, 0.0)
-    grads.update(dict.fromkeys(order, 0.0))
+    grads = dict.fromkeys(nodes, 0.0)
     grads[root] = 1.0
     for node in reversed(order):
         g = grads[node]
@@ -429,32 +430,25 @@ def _sweep(order: list[Value], ends: Iterable[Value], root: Value) -> dict[Value
     return grads
 
 
-def _live_nodes(root: Value) -> tuple[list[Value], list[Value]]:
-    """The nodes whose gradient can be non-zero: ``(passing, ends)``.
+def _live_nodes(root: Value) -> tuple[list[Value], set[Value]]:
+    """The nodes whose gradient can be non-zero, ``reached``, and those of them ``passing`` it on.
 
     The walk goes level by level from ``root``; each level's inputs are gathered
     with one C-level set union, so the Python loop runs once per node rather
     than once per edge. This is the one place of the zero-edge pruning: a node
-    whose local derivatives are all zero (and every leaf) is an *end*, whose
-    inputs are not followed (they are still reached if another path leads to
-    them). ``passing`` holds the other nodes, in creation order.
+    whose local derivatives are all zero (and every leaf) passes nothing on, so
+    its inputs are not followed (they are still reached if another path leads
+    to them). Returns ``(passing, reached)``, in no particular order.
     """
     frontier: set[Value] = {root}
     reached = set(frontier)
     passing: list[Value] = []
-    ends: list[Value] = []
     while frontier:
-        inputs = []
-        for node in frontier:
-            if any(node._local_grads):
-                passing.append(node)
-                inputs.append(node._children)
-            else:
-                ends.append(node)
-        frontier = set().union(*inputs) - reached
+        level = [node for node in frontier if any(node._local_grads)]
+        passing += level
+        frontier = set().union(*[node._children for node in level]) - reached
         reached |= frontier
-    passing.sort(key=_serial_of)
-    return passing, ends
+    return passing, reached
 
 
 def _creation_order(roots: Iterable[Value]) -> list[Value]:
@@ -474,8 +468,7 @@ def _creation_order(roots: Iterable[Value]) -> list[Value]:
 
 def _swept_order(root: Value) -> list[Value]:
     """The nodes ``backward`` sweeps when every gradient is finite, oldest first."""
-    passing, ends = _live_nodes(root)
-    return sorted([*passing, *ends], key=_serial_of)
+    return sorted(_live_nodes(root)[1], key=_serial_of)
 
 
 _new = object.__new__
