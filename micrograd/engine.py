@@ -43,7 +43,7 @@ import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import count
 from operator import attrgetter, mul
-from typing import Any, Self, TypeVar, overload
+from typing import TYPE_CHECKING, Any, NoReturn, Self, TypeVar, overload
 
 from micrograd import _persistence
 from micrograd._checks import check_instance, fail, is_number
@@ -125,8 +125,12 @@ class Value:
 
     @property
     def data(self) -> float:
-        """The number this node holds."""
+        """The number this node holds (read-only: nodes never change)."""
         return self._data
+
+    @data.setter
+    def data(self, _value: object) -> NoReturn:
+        raise AttributeError(_IMMUTABLE_DATA)
 
     @property
     def children(self) -> tuple[Value, ...]:
@@ -169,6 +173,26 @@ class Value:
 
     # Values are graph nodes, so equality and hashing are by identity (the defaults);
     # comparing numbers is done on ``.data``.
+
+    # -- habits from micrograd: a pointer instead of a bare AttributeError -----------
+    # Both cost nothing on the hot path: ``__getattr__`` only runs when normal
+    # lookup has failed, and ``grad`` is a property with only a setter, so reading
+    # it fails (and lands in ``__getattr__``) while assigning it explains.
+
+    def _refuse_grad(self, _value: object) -> NoReturn:
+        raise AttributeError(_NO_GRAD_TO_SET)
+
+    grad = property(
+        fset=_refuse_grad, doc="Not stored on nodes: ``grads = loss.backward(); grads[x]``."
+    )
+    del _refuse_grad
+
+    if not TYPE_CHECKING:  # for mypy, a Value keeps exactly its declared attributes
+
+        def __getattr__(self, name: str) -> NoReturn:
+            if name == "grad":
+                raise AttributeError(_NO_GRAD, name=name, obj=self)
+            raise AttributeError(f"'Value' object has no attribute {name!r}", name=name, obj=self)
 
     # -- arithmetic ----------------------------------------------------------------
 
@@ -470,6 +494,20 @@ def _swept_order(root: Value) -> list[Value]:
     """The nodes ``backward`` sweeps when every gradient is finite, oldest first."""
     return sorted(_live_nodes(root)[1], key=_serial_of)
 
+
+_NO_GRAD = (
+    "a Value has no .grad: gradients are not stored on nodes, backward() returns them: "
+    "grads = loss.backward(); grads[x]"
+)
+_NO_GRAD_TO_SET = (
+    "a Value has no .grad to set or reset: gradients are not stored on nodes, so there is "
+    "nothing to zero; each backward() returns fresh ones: grads = loss.backward(); grads[x]"
+)
+_IMMUTABLE_DATA = (
+    "a Value is immutable, its .data cannot change: to update a model use "
+    "model.apply_gradients(grads, learning_rate), which returns a new model "
+    "(for one number, make a new Value(x.data - step))"
+)
 
 _new = object.__new__
 _next_serial = count().__next__

@@ -399,3 +399,12 @@ def test_from_dict_validates_the_whole_payload_first(
     assert MLP.from_dict(GOOD).to_dict() == GOOD
     with pytest.raises(ValueError, match=message):
         MLP.from_dict({**GOOD, **change})
+
+
+def test_zero_grad_says_it_is_not_needed() -> None:
+    model = MLP(2, [2, 1], seed=0)
+    with pytest.raises(AttributeError, match="needs none: gradients are returned fresh") as caught:
+        model.zero_grad()  # type: ignore[attr-defined]
+    assert caught.value.name == "zero_grad"
+    with pytest.raises(AttributeError, match="'Neuron' object has no attribute 'zero_grads'"):
+        Neuron(2).zero_grads  # type: ignore[attr-defined]  # noqa: B018
