@@ -9,10 +9,12 @@ arguments always give the same points. Labels are
 from __future__ import annotations
 
 import math
+import numbers
 import random
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from micrograd._checks import (
@@ -85,7 +87,12 @@ def _check_labels(xs: object, ys: object, most: int | None = None) -> tuple[floa
 
 
 def _check_label(i: int, label: object) -> float:
-    if is_number(label) and label in (-1, 1):
+    """-1 or 1 as a float, given as any real number type (NumPy's, ``Fraction``, ``Decimal``).
+
+    A bool is refused, ``True`` being 1 only by accident of Python's history.
+    """
+    is_real = isinstance(label, numbers.Real | Decimal) and not isinstance(label, bool)
+    if is_real and label in (-1, 1):
         return float(label)
     return fail(f"ys[{i}]", f"-1 or 1 ({LABEL_HINT})", label)
 

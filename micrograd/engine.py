@@ -81,6 +81,10 @@ class Value:
     ``bool(v)`` is ``bool(v.data)``: ``False`` for ``0.0`` and ``-0.0``, ``True``
     otherwise (NaN included). So ``if loss:`` asks "is the loss non-zero?".
 
+    Conversion: ``float(v)`` is ``v.data``, a plain number outside the graph.
+    So ``math.exp(v)`` (any ``math`` function) returns a float that
+    ``backward()`` cannot see: use ``v.exp()``, ``v.tanh()``, ``v ** 0.5``.
+
     Pickling and copying: ``pickle``, ``copy.copy`` and ``copy.deepcopy`` keep
     the data, labels, operations and the graph's shape; a node shared by several
     paths stays one node, and graphs of any depth work (they are written
@@ -166,6 +170,16 @@ class Value:
         return f"Value({', '.join(parts)})"
 
     def __float__(self) -> float:
+        """``float(v)`` is ``v.data``: a plain number, outside the graph.
+
+        Python's ``math`` functions convert their argument with it, so
+        ``math.exp(v)``, ``math.tanh(v)`` or ``math.sqrt(v)`` return a float, not a
+        ``Value``, and nothing computed from that float reaches ``backward()``.
+        Use the node's own operations (``v.exp()``, ``v.tanh()``, ``v ** 0.5``).
+        ``float(v)`` stays, as for a Python number or a one-element PyTorch
+        tensor: printing, plotting and comparing need the number, and a
+        ``Value`` cannot tell ``math.exp`` from ``float(loss)``.
+        """
         return self._data
 
     def __bool__(self) -> bool:
@@ -470,7 +484,7 @@ def _live_nodes(root: Value) -> tuple[list[Value], set[Value]]:
     while frontier:
         level = [node for node in frontier if any(node._local_grads)]
         passing += level
-        frontier = set().union(*[node._children for node in level]) - reached
+        frontier = set().union(*map(_children_of, level)) - reached
         reached |= frontier
     return passing, reached
 
@@ -512,6 +526,7 @@ _IMMUTABLE_DATA = (
 _new = object.__new__
 _next_serial = count().__next__
 _serial_of = attrgetter("_serial")
+_children_of = attrgetter("_children")
 
 
 def _node(

@@ -12,6 +12,12 @@ for seeds >= 0), never the global one.
 A model holds at most :data:`MAX_PARAMETERS` parameters; larger sizes are
 refused before anything is allocated. Models pickle and copy from their
 parameter floats (never from a graph of ``Value`` nodes).
+
+A subclass keeps its class through :meth:`Module.with_parameters`,
+:meth:`Module.apply_gradients`, training and :meth:`MLP.from_dict`: the new
+model is built like an unpickled one, from the parameters, without calling the
+subclass's ``__init__`` (state a subclass adds beyond the parameters is not
+carried over).
 """
 
 from __future__ import annotations
@@ -274,8 +280,8 @@ class Neuron(Module):
         """The weights, then the bias."""
         return [*self._w, self._b]
 
-    def _rebuild(self, values: Iterator[float]) -> Neuron:
-        return Neuron._from_nodes(*_leaves(len(self._w), values), self._nonlin)
+    def _rebuild(self, values: Iterator[float]) -> Self:
+        return type(self)._from_nodes(*_leaves(len(self._w), values), self._nonlin)
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickle and copy support: rebuilt around the parameter nodes themselves.
@@ -393,6 +399,10 @@ def _check_architecture(nin: object, nouts: object) -> tuple[list[int], int]:
     """The layer widths and parameter count of an ``MLP(nin, nouts)``, from the sizes alone."""
     _check_size("nin", nin)
     nouts = check_sequence("nouts", nouts, "a sequence of layer widths")
+    try:
+        len(nouts)
+    except OverflowError:  # range(10**19): more layers than an index can count
+        fail("nouts", f"at most MAX_PARAMETERS={MAX_PARAMETERS:,} layer widths", nouts)
     if len(nouts) == 0:
         raise ValueError("nouts must name at least one layer width, e.g. [16, 16, 1]")
     if len(nouts) > MAX_PARAMETERS:
@@ -507,7 +517,7 @@ class MLP(_Stack):
         }
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> MLP:
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Rebuild a model from :meth:`to_dict` output (for example, read from JSON).
 
         The whole payload is checked before anything is allocated: the format
@@ -525,7 +535,7 @@ class MLP(_Stack):
             nin, widths, floats = _check_payload(data)
         except (TypeError, ValueError) as error:
             raise ValueError(f"not a valid MLP.to_dict() payload: {error}") from None
-        return MLP._make(_layers_from(nin, widths, iter(floats)))
+        return cls._make(_layers_from(nin, widths, iter(floats)))
 
     def __repr__(self) -> str:
         parts = [str(self.nin)]
@@ -596,8 +606,8 @@ class Unfused(Module):
         """The wrapped model's parameters (the same nodes)."""
         return self._model.parameters()
 
-    def _rebuild(self, values: Iterator[float]) -> Unfused:
-        return Unfused(self._model._rebuild(values))
+    def _rebuild(self, values: Iterator[float]) -> Self:
+        return type(self)(self._model._rebuild(values))
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickle and copy support: rebuilt around a copy of the wrapped model."""

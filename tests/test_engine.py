@@ -761,3 +761,12 @@ def test_assigning_grad_or_data_says_what_to_do_instead() -> None:
     with pytest.raises(AttributeError, match=r"immutable.*model\.apply_gradients\(grads, "):
         x.data -= 0.1
     assert x.data == 2.0
+
+
+def test_math_functions_leave_the_graph_and_the_docs_say_so() -> None:
+    x = Value(1.0)
+    assert type(math.exp(x)) is float  # float(x) is x.data: outside the graph
+    for doc in (Value.__doc__, Value.__float__.__doc__):
+        assert doc is not None
+        assert "math.exp(v)" in doc
+        assert "v.exp()" in doc

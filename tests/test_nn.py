@@ -408,3 +408,35 @@ def test_zero_grad_says_it_is_not_needed() -> None:
     assert caught.value.name == "zero_grad"
     with pytest.raises(AttributeError, match="'Neuron' object has no attribute 'zero_grads'"):
         Neuron(2).zero_grads  # type: ignore[attr-defined]  # noqa: B018
+
+
+class Tagged(MLP):
+    """A user's subclass: it must stay itself through every new-model operation."""
+
+    __slots__ = ()
+
+
+class TaggedNeuron(Neuron):
+    __slots__ = ()
+
+
+def test_subclasses_keep_their_class_through_every_new_model() -> None:
+    model = Tagged(2, [3, 1], seed=0)
+    values = [p.data for p in model.parameters()]
+    grads = model([1.0, 2.0]).backward()  # type: ignore[union-attr]
+    assert type(model.with_parameters(values)) is Tagged
+    assert type(model.apply_gradients(grads, 0.1)) is Tagged
+    assert type(Tagged.from_dict(model.to_dict())) is Tagged
+    assert type(MLP.from_dict(model.to_dict())) is MLP
+    assert type(pickle.loads(pickle.dumps(model))) is Tagged
+    neuron = TaggedNeuron(2, seed=0)
+    assert type(neuron.with_parameters([1.0, 2.0, 3.0])) is TaggedNeuron
+    assert type(Unfused(model).with_parameters(values).model) is Tagged
+
+
+def test_a_layer_count_too_large_to_measure_is_a_value_error() -> None:
+    payload = {**GOOD, "nouts": range(10**19)}
+    with pytest.raises(ValueError, match="nouts must be at most MAX_PARAMETERS=1,000,000 layer"):
+        MLP.from_dict(payload)
+    with pytest.raises(ValueError, match="nouts must be at most MAX_PARAMETERS"):
+        MLP(2, range(10**19))
