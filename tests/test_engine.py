@@ -16,7 +16,7 @@ from micrograd.datasets import moons
 from micrograd.engine import topological_order
 from micrograd.nn import MLP, Layer, Neuron, Unfused
 from micrograd.trainer import train
-from tests.conftest import warmup_expression
+from tests.helpers import warmup_expression
 
 EPS = 1e-6
 

@@ -25,7 +25,7 @@ from micrograd.gradcheck import (
 )
 from micrograd.losses import max_margin
 from micrograd.nn import MLP, Unfused
-from tests.conftest import warmup_expression
+from tests.helpers import warmup_expression
 
 
 def test_numerical_derivative_of_a_cube() -> None:

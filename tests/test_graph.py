@@ -13,7 +13,7 @@ from micrograd import Value
 from micrograd.engine import topological_order
 from micrograd.graph import NO_DOT_NOTE, draw, edges, nodes, swept_nodes, to_dot
 from micrograd.tables import Table
-from tests.conftest import warmup_expression
+from tests.helpers import warmup_expression
 
 GOLDEN = Path(__file__).with_name("golden") / "warmup.dot"
 
