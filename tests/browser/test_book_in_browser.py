@@ -92,6 +92,7 @@ def test_walkthrough_shows_every_figure_and_the_337_check(tab: Tab, base_url: st
 
 FROM_SCRATCH_FIGURES = {
     "slope": ("The curve f(x)", ".png"),
+    "nudging errors": ("Log-log plot of the forward and central", ".png"),
     "warm-up graph": ("Computation graph of the warm-up expression", ".svg"),
     "unfused neuron": ("Computation graph of one neuron", ".svg"),
     "fused neuron": ("Computation graph of the same neuron", ".svg"),
@@ -139,6 +140,10 @@ def test_exercise_solutions_are_hidden_until_clicked(tab: Tab, base_url: str) ->
     assert not solutions.nth(1).locator(".cell_output").first.is_visible()
     solutions.first.locator(".admonition-title").click()  # and folds again
     answer.wait_for(state="hidden", timeout=5_000)
+    overwriting = page.get_by_text("dy/dx = 16.0; the overwriting pass says 9.0")
+    assert not overwriting.is_visible()  # exercise 2 runs the bug on the reader's Node
+    solutions.nth(1).locator(".admonition-title").click()
+    overwriting.wait_for(state="visible", timeout=5_000)
 
 
 def test_navigation_lists_and_opens_every_chapter(tab: Tab, base_url: str) -> None:
@@ -224,6 +229,9 @@ SCREENSHOTS = [
     ("introduction", "index.html", None),
     ("from-scratch-top", "from-scratch.html", None),
     ("from-scratch-paths", "from-scratch.html", "#the-chain-rule-by-hand"),
+    ("from-scratch-by-hand", "from-scratch.html", "#backpropagation-by-hand-node-by-node"),
+    ("from-scratch-sort", "from-scratch.html", "#putting-the-nodes-in-order"),
+    ("from-scratch-zero-grad", "from-scratch.html", "#why-there-is-no-zero-grad"),
     ("from-scratch-exercises", "from-scratch.html", "#exercises"),
     ("walkthrough-top", "walkthrough.html", None),
     ("walkthrough-decision-boundary", "walkthrough.html", "#the-decision-boundary"),
