@@ -103,7 +103,6 @@ def test_from_scratch_shows_its_figures_and_graphs(built_book: Path) -> None:
         assert (built_book / src).stat().st_size > 1000, src
         figures[alt.group(1)] = src
 
-
     def figure(words: str) -> str:
         (src,) = [src for alt, src in figures.items() if words in alt]
         return src
@@ -132,16 +131,17 @@ def test_from_scratch_prose_numbers_come_from_cells(built_book: Path) -> None:
     for claim in [
         "gets back 46.",
         # the log-log plot's conclusion: each V's bottom, measured
-        "the central difference is best at h = 1e-05 (an error of 1.9e-10) and the "
-        "forward difference at h = 1e-08 (an error of 4.9e-08)",
+        (
+            "the central difference is best at h = 1e-05 (an error of 1.9e-10) and the "
+            "forward difference at h = 1e-08 (an error of 4.9e-08)"
+        ),
         "its error here is 6.7e-10, against 1.9e-10 at 1e-5, so within a factor of 4",
         # why two rows of the path table read the same
-        "Each of these 2 routes is listed twice, once for each of the two edges from z "
-        "into z·z.",
+        "Each of these 2 routes is listed twice, once for each of the two edges from z into z·z.",
         "The sum over all paths is 46, exactly what backward() returned",
         "On the warm-up it returns -20 instead of 46",
         # backprop by hand, then two wrong orders
-        "2x → x 62 + -8 × 2 = 46",
+        "2x → x 62 + -8 × 2 = 46",  # noqa: RUF001 - the printed multiplication sign
         "The answer is 0. With q one place too early the answer is -42",
         # the recursive sort's failure, live, then the stack
         "sys.getrecursionlimit() calls, 1000 here",
@@ -182,11 +182,13 @@ def test_the_recursive_sort_is_taught_once_in_from_scratch() -> None:
     notes = (BOOK / "design-notes.md").read_text(encoding="utf-8")
     assert "def topological_sort_recursive(root):" in scratch
     assert "except RecursionError" in scratch
-    assert "except RecursionError" not in notes and "def recursive_order" not in notes
+    assert "except RecursionError" not in notes
+    assert "def recursive_order" not in notes
     assert "{doc}`from-scratch` (section 5)" in notes
     engine = scratch.split("# The engine: Node, topological_sort, backward.")[1]
     engine = engine.split("```")[0]
-    assert "class Node:" in engine and "def backward(root):" in engine
+    assert "class Node:" in engine
+    assert "def backward(root):" in engine
     assert "stack.append((node, True))" in engine  # the (node, inputs placed) stack
     assert "else:" not in engine  # no for ... else
 
