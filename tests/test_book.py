@@ -121,7 +121,7 @@ def test_from_scratch_prose_numbers_come_from_cells(built_book: Path) -> None:
             "the central difference is best at h = 1e-05 (an error of 1.9e-10) and the "
             "forward difference at h = 1e-08 (an error of 4.9e-08)"
         ),
-        "its error here is 6.7e-10, against 1.9e-10 at 1e-5, so within a factor of 4",
+        "its error here is 2.3e-10, against 1.9e-10 at 1e-5, so within a factor of 2",
         # why two rows of the path table read the same
         "Each of these 2 routes is listed twice, once for each of the two edges from z into z·z.",
         "The sum over all paths is 46, exactly what backward() returned",
