@@ -78,6 +78,7 @@ def test_walkthrough_shows_every_figure(tab: Tab, base_url: str) -> None:
 
 FROM_SCRATCH_FIGURES = {
     "slope": ("The curve f(x)", ".png"),
+    "nudging errors": ("Log-log plot of the forward and central", ".png"),
     "warm-up graph": ("Computation graph of the warm-up expression", ".svg"),
     "unfused neuron": ("Computation graph of one neuron", ".svg"),
     "fused neuron": ("Computation graph of the same neuron", ".svg"),
@@ -132,6 +133,16 @@ def test_solutions_are_folded_until_clicked(tab: Tab, base_url: str, chapter: st
         assert output.inner_text().strip(), f"solution {i} printed nothing"
         solution.locator(".admonition-title").click()
         output.wait_for(state="hidden", timeout=5_000)
+
+
+def test_from_scratch_exercise_2_answer_opens_with_its_solution(tab: Tab, base_url: str) -> None:
+    """Exercise 2 runs the overwriting pass on the reader's own Node."""
+    load(tab, base_url, "from-scratch.html")
+    answer = tab.page.get_by_text("dy/dx = 16.0; the overwriting pass says 9.0")
+    assert answer.count() == 1
+    assert not answer.is_visible()
+    tab.page.locator("div.solution.dropdown").nth(1).locator(".admonition-title").click()
+    answer.wait_for(state="visible", timeout=5_000)
 
 
 def test_navigation_lists_and_opens_every_chapter(tab: Tab, base_url: str) -> None:
@@ -214,6 +225,9 @@ SCREENSHOTS = [
     ("introduction", "index.html", None),
     ("from-scratch-top", "from-scratch.html", None),
     ("from-scratch-paths", "from-scratch.html", "#the-chain-rule-by-hand"),
+    ("from-scratch-by-hand", "from-scratch.html", "#backpropagation-by-hand-node-by-node"),
+    ("from-scratch-sort", "from-scratch.html", "#putting-the-nodes-in-order"),
+    ("from-scratch-zero-grad", "from-scratch.html", "#why-there-is-no-zero-grad"),
     ("from-scratch-exercises", "from-scratch.html", "#exercises"),
     ("walkthrough-top", "walkthrough.html", None),
     ("walkthrough-decision-boundary", "walkthrough.html", "#the-decision-boundary"),
