@@ -227,7 +227,7 @@ def to_dot(
     its inputs and its result (the drawing of micrograd's ``draw_dot``), and
     every edge into it is labelled with its local derivative. An operation
     with a constant operand shows it where it is known exactly: ``x * 2`` is
-    drawn as ``× 2`` (its local derivative), ``x + 2`` as ``+ 2``, and a
+    drawn as ``\N{MULTIPLICATION SIGN} 2`` (its local derivative), ``x + 2`` as ``+ 2``, and a
     constant that cannot be recovered to the digits shown as ``a constant``.
     The font is sans-serif. Labels are escaped, so any text
     is safe: it renders as typed (``&amp;`` stays five characters), and
@@ -296,7 +296,7 @@ def _drawing_class() -> type[graphviz.Digraph]:
     class Drawing(graphviz.Digraph):  # type: ignore[misc]
         tables: tuple[Table, ...] = ()
 
-        def _repr_mimebundle_(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        def _repr_mimebundle_(self, *_args: Any, **_kwargs: Any) -> dict[str, Any]:
             if shutil.which("dot") is not None:
                 try:
                     return {"image/svg+xml": _run_dot(self.source, "svg")}
@@ -347,32 +347,33 @@ def _op_text(node: Value) -> str:
     """What a drawing writes in a node's operation oval, with its constant operand if it has one.
 
     The engine keeps no constant: ``x + 2`` and ``2 * x`` have one edge. Where
-    the constant is known exactly (``× 2`` is the local derivative) or can be
+    the constant is known exactly (``\N{MULTIPLICATION SIGN} 2`` is the local derivative) or can be
     recovered to every digit shown (``+ 2`` is ``data - x``), it is written
     next to the operation; otherwise the oval says ``a constant``.
     """
     op = node.op
-    symbol = {"*": "×", "/": "÷", "-": "−"}.get(op, op)
+    symbol = _SYMBOLS.get(op, op)
     if op not in ("+", "-", "*", "/") or len(node.children) != 1:
         return symbol
     x, data, local = node.children[0].data, node.data, node.local_grads[0]
-    constant: str | None
     if op == "*":  # x * k: the local derivative is k itself
-        return f"× {_short(local)}"
+        return f"{symbol} {_short(local)}"
     if op == "+":  # x + c
-        constant = _robust(data - x, _ulp_slack(data, data - x))
-        return f"+ {constant or 'a constant'}"
-    if op == "-" and local == 1.0:  # x - c
-        constant = _robust(x - data, _ulp_slack(data, x - data))
-        return f"− {constant or 'a constant'}"
-    if op == "-":  # c - x
-        constant = _robust(data + x, _ulp_slack(data, data + x))
-        return f"{constant or 'a constant'} −"
-    if x != 0.0 and local == -(data / x):  # c / x, whose local derivative is -(c/x)/x
-        c = data * x
-        return f"{_robust(c, _ulp_slack(c, c)) or 'a constant'} ÷"
-    c = 1.0 / local if local else math.inf  # x / c: the local derivative is 1/c
-    return f"÷ {_robust(c, _ulp_slack(c, c)) or 'a constant'}"
+        c, before = data - x, False
+    elif op == "-":  # x - c (local derivative 1) or c - x (-1)
+        before = local != 1.0
+        c = data + x if before else x - data
+    if op in ("+", "-"):
+        slack = _ulp_slack(data, c)  # data was rounded, then c recovered from it
+    else:  # c / x, whose local derivative is -(c/x)/x, or x / c, whose is 1/c
+        before = x != 0.0 and local == -(data / x)
+        c = data * x if before else (1.0 / local if local else math.inf)
+        slack = _ulp_slack(c, c)  # a few roundings relative to c
+    constant = _robust(c, slack) or "a constant"
+    return f"{constant} {symbol}" if before else f"{symbol} {constant}"
+
+
+_SYMBOLS = {"*": "\N{MULTIPLICATION SIGN}", "/": "\N{DIVISION SIGN}", "-": "\N{MINUS SIGN}"}
 
 
 def _run_dot(source: str, output_format: str) -> str:
@@ -391,14 +392,17 @@ def _run_dot(source: str, output_format: str) -> str:
     if program is None:
         raise FileNotFoundError("Graphviz's dot program is not on the PATH")
     done = subprocess.run(
-        [program, f"-T{output_format}"], input=source.encode("utf-8"), capture_output=True, check=False
+        [program, f"-T{output_format}"],
+        input=source.encode("utf-8"),
+        capture_output=True,
+        check=False,
     )
     messages = done.stderr.decode("utf-8", "replace").splitlines()
     other = [line for line in messages if _HARMLESS_DOT_WARNING not in line]
     if done.returncode != 0:
         raise RuntimeError(f"dot failed with exit status {done.returncode}: " + "\n".join(other))
     if other:
-        print("\n".join(other), file=sys.stderr)
+        sys.stderr.write("\n".join(other) + "\n")
     return done.stdout.decode("utf-8")
 
 
@@ -504,119 +508,139 @@ def _sweep_frames(
     root: Value, order: list[Value], *, live_only: bool
 ) -> tuple[list[SweepFrame], dict[Value, float]]:
     """Frames of backward's sweep (see ``engine._sweep``) and its final gradients."""
-    ids = {node: i for i, node in enumerate(order)}
-    edge_rows = [
-        (ids[child], ids[node], local)
-        for node in order
-        for child, local in zip(node.children, node.local_grads, strict=True)
-    ]
-    swept = engine._creation_order(root, live_only=live_only)  # noqa: SLF001
-    in_sweep = [False] * len(order)
-    for node in swept:
-        in_sweep[ids[node]] = True
-    # The sweep itself, with engine._sweep's arithmetic in its order; each step
-    # records (edge index, contribution) for the edges it follows.
-    grads = dict.fromkeys(swept, 0.0)
-    grads[root] = 1.0
-    first_edge: dict[Value, int] = {}
-    k = 0
-    for node in order:
-        first_edge[node] = k
-        k += len(node.children)
-    steps: list[tuple[Value, list[tuple[int, float]] | None]] = []
-    for node in reversed(swept):
-        g = grads[node]
-        if g and (not live_only or any(node.local_grads)):
-            sent: list[tuple[int, float]] = []
-            for j, (child, local) in enumerate(zip(node.children, node.local_grads, strict=True)):
-                grads[child] += g * local
-                sent.append((first_edge[node] + j, g * local))
-            steps.append((node, sent))
-        else:
-            steps.append((node, None))
-    expected = [0] * len(order)
-    for _, sent in steps:
-        for edge, _contribution in sent or ():
-            expected[edge_rows[edge][0]] += 1
-    uses_left = [0] * len(order)
-    for child, output, _ in edge_rows:
-        if in_sweep[output]:
-            uses_left[child] += 1
+    sweep = _Sweep(root, order, live_only=live_only)
+    frames = [sweep.frame(None, sweep.start_text())]
+    for node, sent in sweep.steps:
+        frames.append(sweep.frame(sweep.ids[node], sweep.advance(node, sent)))
+    return frames, sweep.grads
 
-    partial = [0.0] * len(order)
-    partial[ids[root]] = 1.0
-    received = [0] * len(order)
-    edge_states = ["waiting" if in_sweep[out] else "skipped" for _, out, _ in edge_rows]
 
-    total_uses = list(uses_left)
+class _Sweep:
+    """Backward's sweep over ``order``, replayed one node at a time for :func:`backward_frames`."""
 
-    def states() -> tuple[str, ...]:
-        return tuple(
-            "unswept"
-            if not in_sweep[i]
-            else "final"
-            if uses_left[i] == 0
-            else "partial"
-            if uses_left[i] < total_uses[i]
-            else "waiting"
-            for i in range(len(order))
-        )
+    def __init__(self, root: Value, order: list[Value], *, live_only: bool) -> None:
+        self.root, self.order, self.live_only = root, order, live_only
+        self.ids = {node: i for i, node in enumerate(order)}
+        self.edge_rows: list[tuple[int, int, float]] = []
+        self.first_edge: dict[Value, int] = {}
+        for node in order:
+            self.first_edge[node] = len(self.edge_rows)
+            for child, local in zip(node.children, node.local_grads, strict=True):
+                self.edge_rows.append((self.ids[child], self.ids[node], local))
+        self.swept = engine._creation_order(root, live_only=live_only)  # noqa: SLF001
+        self.in_sweep = [False] * len(order)
+        for node in self.swept:
+            self.in_sweep[self.ids[node]] = True
+        self.grads, self.steps = self._run()
+        self.expected = [0] * len(order)
+        for _, sent in self.steps:
+            for edge, _contribution in sent or ():
+                self.expected[self.edge_rows[edge][0]] += 1
+        self.uses_left = [0] * len(order)
+        for child_id, output, _ in self.edge_rows:
+            if self.in_sweep[output]:
+                self.uses_left[child_id] += 1
+        self.total_uses = list(self.uses_left)
+        self.partial = [0.0] * len(order)
+        self.partial[self.ids[root]] = 1.0
+        self.received = [0] * len(order)
+        self.edge_states = [
+            "waiting" if self.in_sweep[output] else "skipped" for _, output, _ in self.edge_rows
+        ]
 
-    def frame(node: int | None, text: str) -> SweepFrame:
+    def _run(self) -> tuple[dict[Value, float], list[tuple[Value, list[tuple[int, float]] | None]]]:
+        """engine._sweep's arithmetic in its order, noting what each node sends down which edge."""
+        grads = dict.fromkeys(self.swept, 0.0)
+        grads[self.root] = 1.0
+        steps: list[tuple[Value, list[tuple[int, float]] | None]] = []
+        for node in reversed(self.swept):
+            g = grads[node]
+            if g and (not self.live_only or any(node.local_grads)):
+                sent: list[tuple[int, float]] = []
+                first = self.first_edge[node]
+                for j, (child, local) in enumerate(
+                    zip(node.children, node.local_grads, strict=True)
+                ):
+                    grads[child] += g * local
+                    sent.append((first + j, g * local))
+                steps.append((node, sent))
+            else:
+                steps.append((node, None))
+        return grads, steps
+
+    def state(self, i: int) -> str:
+        if not self.in_sweep[i]:
+            return "unswept"
+        if self.uses_left[i] == 0:
+            return "final"
+        return "partial" if self.uses_left[i] < self.total_uses[i] else "waiting"
+
+    def frame(self, node: int | None, text: str) -> SweepFrame:
         return SweepFrame(
-            node, text, tuple(partial), tuple(received), tuple(expected), states(), tuple(edge_states)
+            node=node,
+            text=text,
+            grads=tuple(self.partial),
+            received=tuple(self.received),
+            expected=tuple(self.expected),
+            states=tuple(self.state(i) for i in range(len(self.order))),
+            edges=tuple(self.edge_states),
         )
 
-    left_out = in_sweep.count(False)
-    start = (
-        f"Start at {_name(root)}: its gradient with respect to itself is 1. "
-        f"The sweep visits {len(swept)} nodes, newest first "
-        "(the reverse of the order they were created in)."
-    )
-    if left_out:
-        start += f" {left_out} nodes that only zeros can reach are left out: their gradient is 0."
-    if not live_only:
-        start += " A gradient is not finite here, so every edge is followed."
-    frames = [frame(None, start)]
-    for node, sent in steps:
-        i = ids[node]
-        for j, state in enumerate(edge_states):
-            if state == "sending":
-                edge_states[j] = "sent"
-        text = f"{_capitalized(_name(node))}: gradient {_short(partial[i])}, final."
+    def start_text(self) -> str:
+        text = (
+            f"Start at {_name(self.root)}: its gradient with respect to itself is 1. "
+            f"The sweep visits {len(self.swept)} nodes, newest first "
+            "(the reverse of the order they were created in)."
+        )
+        left_out = self.in_sweep.count(False)
+        if left_out:
+            text += (
+                f" {left_out} nodes that only zeros can reach are left out: their gradient is 0."
+            )
+        if not self.live_only:
+            text += " A gradient is not finite here, so every edge is followed."
+        return text
+
+    def advance(self, node: Value, sent: list[tuple[int, float]] | None) -> str:
+        """Process ``node``: update the sums and states; say what happened."""
+        i = self.ids[node]
+        self.edge_states = ["sent" if s == "sending" else s for s in self.edge_states]
+        text = f"{_capitalized(_name(node))}: gradient {_short(self.partial[i])}, final."
         if not node.children:
             text += " An input of the graph: nothing to pass on."
         elif sent is None:
             why = (
                 "its gradient is 0, so its edges would only add zeros"
-                if not grads[node]
+                if not self.grads[node]
                 else "its local derivatives are all 0, so it passes nothing on"
             )
             text += f" Its edges are skipped: {why}."
-            for j in range(first_edge[node], first_edge[node] + len(node.children)):
-                edge_states[j] = "skipped"
+            first = self.first_edge[node]
+            for j in range(first, first + len(node.children)):
+                self.edge_states[j] = "skipped"
         else:
-            parts = []
-            for edge, contribution in sent:
-                child_id, _, local = edge_rows[edge]
-                partial[child_id] += contribution
-                received[child_id] += 1
-                edge_states[edge] = "sending"
-                part = (
-                    f"{_name(order[child_id])} gets {_short(partial[i])} × "
-                    f"{_short(local)} = {_short(contribution)}"
-                )
-                if expected[child_id] > 1:
-                    part += (
-                        f", sum so far {_short(partial[child_id])} "
-                        f"({received[child_id]} of {expected[child_id]})"
-                    )
-                parts.append(part)
-            text += " Gradient × local derivative goes down each edge: " + "; ".join(parts) + "."
+            parts = [self._send(i, edge, contribution) for edge, contribution in sent]
+            parts_text = "; ".join(parts)
+            text += f" Gradient \N{MULTIPLICATION SIGN} local derivative goes down each edge: {parts_text}."
         for child in node.children:
-            uses_left[ids[child]] -= 1
-        frames.append(frame(i, text))
-    return frames, grads
+            self.uses_left[self.ids[child]] -= 1
+        return text
+
+    def _send(self, i: int, edge: int, contribution: float) -> str:
+        child, _, local = self.edge_rows[edge]
+        self.partial[child] += contribution
+        self.received[child] += 1
+        self.edge_states[edge] = "sending"
+        text = (
+            f"{_name(self.order[child])} gets {_short(self.partial[i])} \N{MULTIPLICATION SIGN} "
+            f"{_short(local)} = {_short(contribution)}"
+        )
+        if self.expected[child] > 1:
+            text += (
+                f", sum so far {_short(self.partial[child])} "
+                f"({self.received[child]} of {self.expected[child]})"
+            )
+        return text
 
 
 PLAYER_NO_DOT_NOTE = (
@@ -728,9 +752,7 @@ class _Canvas:
 
     def text(self, x: float, y: float, content: str, css: str = "") -> str:
         klass = f' class="{css}"' if css else ""
-        return (
-            f'<text x="{self.x(x)}" y="{self.y(y)}"{klass}>{html.escape(content, quote=False)}</text>'
-        )
+        return f'<text x="{self.x(x)}" y="{self.y(y)}"{klass}>{html.escape(content, quote=False)}</text>'
 
 
 def _player_svg(
@@ -946,7 +968,9 @@ class BackwardPlayer:
             "g": [[_grad_text(f, i) for i in range(len(self._order))] for f in self.frames],
         }
         # "<" escaped so that no text can close the script element early
-        payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+        payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace(
+            "<", "\\u003c"
+        )
         last = len(self.frames) - 1
         key = (
             "Blue: the node being processed and the edges it sends down; orange: a sum "
