@@ -312,7 +312,7 @@ def _drawing_class() -> type[graphviz.Digraph]:
 
 # -- drawings that teach: edge labels, visible constants, one way to run dot ------------------
 
-_FONT = "Helvetica,Arial,sans-serif"
+_FONT = "Helvetica"  # in SVG, dot writes font-family="Helvetica,sans-Serif"
 _STYLE = [
     f'  graph [fontname="{_FONT}", nodesep=0.3, ranksep=0.3];',
     f'  node [fontname="{_FONT}", fontsize=14];',
