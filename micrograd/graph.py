@@ -316,7 +316,7 @@ _FONT = "Helvetica"  # in SVG, dot writes font-family="Helvetica,sans-Serif"
 _STYLE = [
     f'  graph [fontname="{_FONT}", nodesep=0.3, ranksep=0.3];',
     f'  node [fontname="{_FONT}", fontsize=14];',
-    f'  edge [fontname="{_FONT}", fontsize=12, fontcolor="#1f4e79"];',
+    f'  edge [fontname="{_FONT}", fontsize=13, fontcolor="#1f4e79"];',
 ]
 """Graph-wide DOT statements: a sans-serif font, edge labels in a colour of their own."""
 
@@ -831,7 +831,7 @@ color:var(--mg-fg);background:var(--mg-box);border:1px solid var(--mg-muted)}
 .mg-player button[aria-disabled=true]{opacity:.45;cursor:default}
 .mg-player button:focus-visible,.mg-player input:focus-visible,.mg-player .mg-scroll:focus-visible{
 outline:3px solid var(--mg-accent);outline-offset:2px}
-.mg-player input[type=range]{flex:1 1 8em;min-width:8em;accent-color:var(--mg-accent)}
+.mg-player input[type=range]{flex:1 1 8em;min-width:8em;height:2.5em;margin:0;accent-color:var(--mg-accent)}
 .mg-player .mg-count{font-variant-numeric:tabular-nums;white-space:nowrap}
 .mg-player .mg-text{margin:.4em 0 0;min-height:4.2em;line-height:1.4}
 .mg-player .mg-hint{margin:.2em 0;font-size:.9em;color:var(--mg-muted)}
