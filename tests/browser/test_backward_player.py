@@ -172,9 +172,9 @@ def switch_to_dark(tab: Tab) -> None:
 def test_the_player_follows_the_dark_theme(tab: Tab, base_url: str) -> None:
     player = open_chapter(tab, base_url).first
     colours = "t => [getComputedStyle(t).fill, getComputedStyle(document.body).color]"
-    light = player.locator("svg text").first.evaluate(colours)
+    light = player.locator(".mg-node text").first.evaluate(colours)
     switch_to_dark(tab)
-    dark = player.locator("svg text").first.evaluate(colours)
+    dark = player.locator(".mg-node text").first.evaluate(colours)
     assert light[0] == light[1]  # box text in the page's own text colour
     assert dark[0] == dark[1]
     assert dark[0] != light[0]
