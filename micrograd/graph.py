@@ -462,7 +462,7 @@ def _name(node: Value) -> str:
     if node.label:
         return "".join(_visible(ch) for ch in node.label)
     if not node.children:
-        return f"the input {_short(node.data)}"
+        return f"the leaf holding {_short(node.data)}"
     return f"the {_op_text(node)} node ({_short(node.data)})"
 
 
@@ -686,7 +686,7 @@ def _layout_source(order: list[Value], frames: list[SweepFrame], rankdir: str) -
         "digraph micrograd {",
         f"  rankdir={rankdir};",
         f'  graph [fontname="{_FONT}", nodesep=0.3, ranksep=0.3];',
-        f'  node [fontname="{_FONT}", fontsize={_LAYOUT_FONT_SIZE}, margin="0.12,0.06"];',
+        f'  node [fontname="{_FONT}", fontsize={_LAYOUT_FONT_SIZE}, margin="0.2,0.06"];',
         f'  edge [fontname="{_FONT}", fontsize={_LAYOUT_FONT_SIZE}];',
     ]
     k = 0
