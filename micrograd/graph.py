@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from micrograd import engine
-from micrograd._checks import check_instance, check_int
+from micrograd._checks import check_instance, check_int, fail
 from micrograd.engine import Gradients, Value, topological_order
 from micrograd.tables import Table
 
@@ -52,17 +52,9 @@ NO_DOT_NOTE = (
 """What a drawing says in a notebook when it cannot be rendered."""
 
 
-def _check_root(root: object) -> Value:
-    if not isinstance(root, Value):
-        raise TypeError(f"root must be a micrograd Value, got {type(root).__name__}")
-    return root
-
-
 def _check_grads(grads: object) -> Gradients | None:
     if grads is not None and not isinstance(grads, Gradients):
-        raise TypeError(
-            f"grads must be the Gradients from backward() or None, got {type(grads).__name__}"
-        )
+        fail("grads", "the Gradients from backward(), or None", grads, TypeError)
     return grads
 
 
@@ -86,7 +78,7 @@ def nodes(root: Value, grads: Gradients | None = None) -> list[dict[str, Any]]:
             "data": node.data,
             "grad": None if grads is None else grads.get(node, 0.0),
         }
-        for i, node in enumerate(topological_order(_check_root(root)))
+        for i, node in enumerate(topological_order(root))
     ]
 
 
@@ -100,7 +92,7 @@ def edges(root: Value) -> list[dict[str, Any]]:
     :func:`nodes`; a label is ``""`` for an unnamed node. An input used twice
     by the same node (``x * x``) has two rows.
     """
-    order = topological_order(_check_root(root))
+    order = topological_order(root)
     ids = {node: i for i, node in enumerate(order)}
     return [
         {
@@ -132,7 +124,7 @@ def swept_nodes(root: Value) -> list[Value]:
         TypeError: If ``root`` is not a ``Value``.
 
     """
-    return engine._creation_order(_check_root(root), live_only=True)  # noqa: SLF001
+    return engine._swept_order(engine._check_root(root))  # noqa: SLF001
 
 
 def _visible(ch: str) -> str:
@@ -179,15 +171,10 @@ def _escape_string(text: str) -> str:
 def _statements(root: Value, grads: Gradients | None, rankdir: str, max_nodes: int) -> list[str]:
     """The node and edge statements shared by :func:`to_dot` and :func:`draw`."""
     _check_grads(grads)
-    if not isinstance(rankdir, str):
-        raise TypeError(f"rankdir must be a str, got {type(rankdir).__name__}")
-    if rankdir not in ("LR", "RL", "TB", "BT"):
-        raise ValueError(f"rankdir must be one of LR, RL, TB, BT, got {rankdir!r}")
-    if not isinstance(max_nodes, int) or isinstance(max_nodes, bool):
-        raise TypeError(f"max_nodes must be an int, got {type(max_nodes).__name__}: {max_nodes!r}")
-    if max_nodes < 1:
-        raise ValueError(f"max_nodes must be an int >= 1, got {max_nodes!r}")
-    order = topological_order(_check_root(root))
+    if check_instance("rankdir", rankdir, str, "a str") not in ("LR", "RL", "TB", "BT"):
+        fail("rankdir", "one of LR, RL, TB, BT", rankdir)
+    check_int("max_nodes", max_nodes, minimum=1)
+    order = topological_order(root)
     if len(order) > max_nodes:
         raise ValueError(
             f"the graph has {len(order):,} nodes, more than max_nodes={max_nodes:,}; "
@@ -527,10 +514,17 @@ class _Sweep:
             self.first_edge[node] = len(self.edge_rows)
             for child, local in zip(node.children, node.local_grads, strict=True):
                 self.edge_rows.append((self.ids[child], self.ids[node], local))
-        self.swept = engine._creation_order(root, live_only=live_only)  # noqa: SLF001
-        self.in_sweep = [False] * len(order)
-        for node in self.swept:
+        # engine.Value.backward's two sweeps: the nodes that pass gradient on, with
+        # the ends (leaves, all-zero nodes) that only receive it; or every node
+        if live_only:
+            self.swept, self.ends = engine._live_nodes(root)  # noqa: SLF001
+        else:
+            self.swept, self.ends = engine._creation_order((root,)), []  # noqa: SLF001
+        self.in_sweep = [False] * len(order)  # has an entry in backward's table
+        for node in [*self.swept, *self.ends]:
             self.in_sweep[self.ids[node]] = True
+        processed = set(self.swept)
+        self.processed = [node in processed for node in order]
         self.grads, self.steps = self._run()
         self.expected = [0] * len(order)
         for _, sent in self.steps:
@@ -538,24 +532,25 @@ class _Sweep:
                 self.expected[self.edge_rows[edge][0]] += 1
         self.uses_left = [0] * len(order)
         for child_id, output, _ in self.edge_rows:
-            if self.in_sweep[output]:
+            if self.processed[output]:
                 self.uses_left[child_id] += 1
         self.total_uses = list(self.uses_left)
         self.partial = [0.0] * len(order)
         self.partial[self.ids[root]] = 1.0
         self.received = [0] * len(order)
         self.edge_states = [
-            "waiting" if self.in_sweep[output] else "skipped" for _, output, _ in self.edge_rows
+            "waiting" if self.processed[output] else "skipped" for _, output, _ in self.edge_rows
         ]
 
     def _run(self) -> tuple[dict[Value, float], list[tuple[Value, list[tuple[int, float]] | None]]]:
         """engine._sweep's arithmetic in its order, noting what each node sends down which edge."""
-        grads = dict.fromkeys(self.swept, 0.0)
+        grads = dict.fromkeys(self.ends, 0.0)
+        grads.update(dict.fromkeys(self.swept, 0.0))
         grads[self.root] = 1.0
         steps: list[tuple[Value, list[tuple[int, float]] | None]] = []
         for node in reversed(self.swept):
             g = grads[node]
-            if g and (not self.live_only or any(node.local_grads)):
+            if g:
                 sent: list[tuple[int, float]] = []
                 first = self.first_edge[node]
                 for j, (child, local) in enumerate(
@@ -589,9 +584,19 @@ class _Sweep:
     def start_text(self) -> str:
         text = (
             f"Start at {_name(self.root)}: its gradient with respect to itself is 1. "
-            f"The sweep visits {len(self.swept)} nodes, newest first "
+            f"backward sweeps {len(self.swept)} nodes, newest first "
             "(the reverse of the order they were created in)."
         )
+        stoppers = [n for n in self.ends if n.children]
+        if stoppers:
+            names = ", ".join(sorted(_name(n) for n in stoppers))
+            text += (
+                f" It never follows the edges below {names}: "
+                "all its local derivatives are 0, so it passes nothing on."
+                if len(stoppers) == 1
+                else f" It never follows the edges below {names}: "
+                "all their local derivatives are 0, so they pass nothing on."
+            )
         left_out = self.in_sweep.count(False)
         if left_out:
             text += (
@@ -609,21 +614,24 @@ class _Sweep:
         if not node.children:
             text += " An input of the graph: nothing to pass on."
         elif sent is None:
-            why = (
-                "its gradient is 0, so its edges would only add zeros"
-                if not self.grads[node]
-                else "its local derivatives are all 0, so it passes nothing on"
-            )
-            text += f" Its edges are skipped: {why}."
+            text += " Its edges are skipped: its gradient is 0, so they would only add zeros."
             first = self.first_edge[node]
             for j in range(first, first + len(node.children)):
                 self.edge_states[j] = "skipped"
         else:
-            parts = [self._send(i, edge, contribution) for edge, contribution in sent]
-            parts_text = "; ".join(parts)
-            text += f" Gradient \N{MULTIPLICATION SIGN} local derivative goes down each edge: {parts_text}."
+            parts = "; ".join(self._send(i, edge, contribution) for edge, contribution in sent)
+            text += (
+                f" Gradient \N{MULTIPLICATION SIGN} local derivative goes down each edge: {parts}."
+            )
         for child in node.children:
             self.uses_left[self.ids[child]] -= 1
+        finished = [
+            _name(self.order[c])
+            for c in dict.fromkeys(self.ids[child] for child in node.children)
+            if self.uses_left[c] == 0 and not self.processed[c] and self.in_sweep[c]
+        ]
+        if finished:
+            text += f" Final now, with nothing to pass on: {', '.join(finished)}."
         return text
 
     def _send(self, i: int, edge: int, contribution: float) -> str:

@@ -37,27 +37,29 @@ def step_number(player: Locator) -> tuple[int, int]:
 
 def test_stepping_to_the_end_shows_x_gradient_and_back(tab: Tab, base_url: str) -> None:
     player = open_chapter(tab, base_url).first
-    assert step_number(player) == (1, 13)
+    assert step_number(player) == (1, 11)
     assert node_text(player, "x") == "grad ?"
     assert player.locator(".mg-prev").get_attribute("aria-disabled") == "true"
     nexts = 0
     while player.locator(".mg-next").get_attribute("aria-disabled") != "true":
         player.locator(".mg-next").click()
         nexts += 1
-    assert nexts == 12
-    assert step_number(player) == (13, 13)
+    assert nexts == 10  # one step per node that passes gradient on
+    assert step_number(player) == (11, 11)
     grad = node_text(player, "x")
     assert grad == "grad 46 = sum of 4"
     assert float(grad.split()[1]) == 46
-    assert player.locator(".mg-text").inner_text().startswith("x: gradient 46, final.")
+    assert player.locator(".mg-text").inner_text().endswith(
+        "sum so far 46 (4 of 4). Final now, with nothing to pass on: x."
+    )
     assert player.locator(".mg-edge.mg-k").count() == 1  # into relu(z): local derivative 0
     player.locator(".mg-prev").click()
     player.locator(".mg-prev").click()
-    assert step_number(player) == (11, 13)
+    assert step_number(player) == (9, 11)
     assert node_text(player, "x") == "so far 62 (3 of 4)"  # a fan-out sum, still collecting
     assert player.locator(".mg-node.mg-cur").count() == 1
-    assert player.locator(".mg-edge.mg-s").count() == 1  # the + 2 node sends down its one edge
-    assert player.locator(".mg-text").inner_text().startswith("2x+2: gradient -8")
+    assert player.locator(".mg-edge.mg-s").count() == 2  # z sends down its two edges
+    assert player.locator(".mg-text").inner_text().startswith("z: gradient -8, final.")
     assert tab.log.console_errors == []
 
 
@@ -66,22 +68,22 @@ def test_the_keyboard_steps_too(tab: Tab, base_url: str) -> None:
     page = tab.page
     player.locator(".mg-next").focus()
     page.keyboard.press("End")
-    assert step_number(player) == (13, 13)
+    assert step_number(player) == (11, 11)
     page.keyboard.press("Home")
-    assert step_number(player) == (1, 13)
+    assert step_number(player) == (1, 11)
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
-    assert step_number(player) == (3, 13)
+    assert step_number(player) == (3, 11)
     page.keyboard.press("ArrowLeft")
-    assert step_number(player) == (2, 13)
+    assert step_number(player) == (2, 11)
     page.keyboard.press("Enter")  # the focused Next button
-    assert step_number(player) == (3, 13)
+    assert step_number(player) == (3, 11)
     page.keyboard.press("Tab")  # Next -> the slider is before it; Tab goes on to the graph
     player.locator(".mg-slider").focus()
     page.keyboard.press("ArrowRight")  # the slider's own key handling
-    assert step_number(player) == (4, 13)
+    assert step_number(player) == (4, 11)
     page.keyboard.press("End")
-    assert step_number(player) == (13, 13)
+    assert step_number(player) == (11, 11)
     assert node_text(player, "x") == "grad 46 = sum of 4"
 
 
