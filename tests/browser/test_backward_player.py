@@ -49,8 +49,10 @@ def test_stepping_to_the_end_shows_x_gradient_and_back(tab: Tab, base_url: str) 
     grad = node_text(player, "x")
     assert grad == "grad 46 = sum of 4"
     assert float(grad.split()[1]) == 46
-    assert player.locator(".mg-text").inner_text().endswith(
-        "sum so far 46 (4 of 4). Final now, with nothing to pass on: x."
+    assert (
+        player.locator(".mg-text")
+        .inner_text()
+        .endswith("sum so far 46 (4 of 4). Final now, with nothing to pass on: x.")
     )
     assert player.locator(".mg-edge.mg-k").count() == 1  # into relu(z): local derivative 0
     player.locator(".mg-prev").click()
