@@ -43,7 +43,7 @@ import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import count
 from operator import attrgetter, mul
-from typing import TYPE_CHECKING, Any, NoReturn, Self, TypeVar, overload
+from typing import Any, NoReturn, Self, TypeVar, overload
 
 from micrograd import _persistence
 from micrograd._checks import check_instance, fail, is_number
@@ -189,24 +189,17 @@ class Value:
     # comparing numbers is done on ``.data``.
 
     # -- habits from micrograd: a pointer instead of a bare AttributeError -----------
-    # Both cost nothing on the hot path: ``__getattr__`` only runs when normal
-    # lookup has failed, and ``grad`` is a property with only a setter, so reading
-    # it fails (and lands in ``__getattr__``) while assigning it explains.
+    # A property, not a __getattr__ fallback: defining __getattr__ would slow every
+    # attribute read of every node (Python's fast paths skip such classes).
 
-    def _refuse_grad(self, _value: object) -> NoReturn:
-        raise AttributeError(_NO_GRAD_TO_SET)
+    @property
+    def grad(self) -> NoReturn:
+        """Not stored on nodes: ``grads = loss.backward(); grads[x]`` (reading it raises)."""
+        raise AttributeError(_NO_GRAD, name="grad", obj=self)
 
-    grad = property(
-        fset=_refuse_grad, doc="Not stored on nodes: ``grads = loss.backward(); grads[x]``."
-    )
-    del _refuse_grad
-
-    if not TYPE_CHECKING:  # for mypy, a Value keeps exactly its declared attributes
-
-        def __getattr__(self, name: str) -> NoReturn:
-            if name == "grad":
-                raise AttributeError(_NO_GRAD, name=name, obj=self)
-            raise AttributeError(f"'Value' object has no attribute {name!r}", name=name, obj=self)
+    @grad.setter
+    def grad(self, _value: object) -> NoReturn:
+        raise AttributeError(_NO_GRAD_TO_SET, name="grad", obj=self)
 
     # -- arithmetic ----------------------------------------------------------------
 

@@ -26,7 +26,7 @@ import math
 import random
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, NoReturn, Self
+from typing import Any, NoReturn, Self
 
 from micrograd._checks import check_instance, check_int, check_real, check_sequence, fail
 from micrograd.engine import Gradients, Number, Value, _fused_linear, lift
@@ -166,20 +166,21 @@ class Module(ABC):
     def __delattr__(self, name: str) -> None:
         raise AttributeError(f"{type(self).__name__} is immutable: cannot delete {name!r}")
 
-    if not TYPE_CHECKING:  # for mypy, a model keeps exactly its declared attributes
+    @property
+    def zero_grad(self) -> NoReturn:
+        """Not needed: each ``backward()`` returns fresh gradients (reading it raises).
 
-        def __getattr__(self, name: str) -> NoReturn:
-            # only runs when normal lookup has failed: a pointer for micrograd's habit
-            kind = type(self).__name__
-            if name == "zero_grad":
-                raise AttributeError(
-                    f"{kind} has no zero_grad(), and needs none: gradients are returned fresh "
-                    "by each backward() (grads = loss.backward()), nothing accumulates on the "
-                    "model; step with model.apply_gradients(grads, learning_rate)",
-                    name=name,
-                    obj=self,
-                )
-            raise AttributeError(f"{kind!r} object has no attribute {name!r}", name=name, obj=self)
+        micrograd's habit gets a pointer instead of a bare ``AttributeError``. A
+        property, not a ``__getattr__`` fallback, which would slow every
+        attribute read of every model.
+        """
+        raise AttributeError(
+            f"{type(self).__name__} has no zero_grad(), and needs none: gradients are returned "
+            "fresh by each backward() (grads = loss.backward()), nothing accumulates on the "
+            "model; step with model.apply_gradients(grads, learning_rate)",
+            name="zero_grad",
+            obj=self,
+        )
 
 
 _set = object.__setattr__
