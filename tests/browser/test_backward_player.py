@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Locator
 
-from tests.browser.conftest import DESKTOP, PHONE, Tab, open_tab
+from tests.browser.fixtures import DESKTOP, PHONE, Tab, open_tab
 
 SMALLEST_TEXT_PX = 10
 
@@ -18,6 +18,7 @@ def open_chapter(tab: Tab, base_url: str) -> Locator:
     assert response is not None
     assert response.status == 200
     players = tab.page.locator(".mg-player")
+    players.nth(1).wait_for(state="attached")  # a loaded machine may still be parsing
     assert players.count() == 2  # the warm-up and the neuron
     return players
 
