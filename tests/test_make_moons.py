@@ -168,3 +168,19 @@ def test_training_reproduces_micrograds_recorded_demo_log() -> None:
         assert math.isclose(record.loss, loss, rel_tol=1e-12), step
         assert record.accuracy * 100 == accuracy, step
     assert run.final_accuracy == 1.0
+
+
+def test_the_walkthrough_quotes_the_recorded_demo_log() -> None:
+    """The lines the walkthrough copies from demo.ipynb are the recorded ones, digit for digit."""
+    recorded = dict(
+        (int(step), (loss, accuracy))
+        for step, loss, accuracy in re.findall(
+            r"step (\d+) loss (\S+), accuracy (\S+)%", DEMO_LOG.read_text()
+        )
+    )
+    chapter = (Path(__file__).parents[1] / "book" / "walkthrough.md").read_text()
+    block = chapter[chapter.index("demo_printed = {") : chapter.index("}\nassert run.history[0]")]
+    quoted = re.findall(r"^    (\d+): \((\S+), (\S+)\),$", block, flags=re.MULTILINE)
+    assert len(quoted) >= 10
+    for step, loss, accuracy in quoted:
+        assert recorded[int(step)] == (loss, accuracy), step
