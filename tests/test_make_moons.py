@@ -172,12 +172,12 @@ def test_training_reproduces_micrograds_recorded_demo_log() -> None:
 
 def test_the_walkthrough_quotes_the_recorded_demo_log() -> None:
     """The lines the walkthrough copies from demo.ipynb are the recorded ones, digit for digit."""
-    recorded = dict(
-        (int(step), (loss, accuracy))
+    recorded = {
+        int(step): (loss, accuracy)
         for step, loss, accuracy in re.findall(
             r"step (\d+) loss (\S+), accuracy (\S+)%", DEMO_LOG.read_text()
         )
-    )
+    }
     chapter = (Path(__file__).parents[1] / "book" / "walkthrough.md").read_text()
     block = chapter[chapter.index("demo_printed = {") : chapter.index("}\nassert run.history[0]")]
     quoted = re.findall(r"^    (\d+): \((\S+), (\S+)\),$", block, flags=re.MULTILINE)

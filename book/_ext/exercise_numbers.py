@@ -14,7 +14,7 @@ from typing import Any
 FIGTYPE = "exercise"  # the enumerable type sphinx-exercise registers
 
 
-def _renumber_per_page(app: Any, env: Any) -> list[str]:
+def _renumber_per_page(_app: Any, env: Any) -> list[str]:
     for numbers in env.toc_fignumbers.values():
         exercises = numbers.get(FIGTYPE)
         if exercises:
