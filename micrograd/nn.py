@@ -621,8 +621,13 @@ class Unfused(Module):
 def dead_relus(model: MLP, xs: Iterable[Sequence[Number]]) -> list[int]:
     """How many ReLU units of each hidden layer output 0 for every point in ``xs``.
 
-    A "dead" unit passes no gradient for any of these points, so training on
-    them cannot revive it. The output layer is linear and is not counted.
+    A "dead" unit passes no gradient back for any of these points, so the data
+    give its weights and bias no gradient (only L2 regularization moves them,
+    towards zero). In the first hidden layer that lasts: its inputs are the
+    points themselves, so while training on them it stays dead. A unit of a
+    later layer can come back to life, because its inputs are the outputs of
+    the layers below, which keep training. The output layer is linear and is
+    not counted.
 
     Args:
         model: The model to inspect.

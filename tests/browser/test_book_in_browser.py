@@ -11,7 +11,6 @@ from tests.browser.fixtures import DESKTOP, PHONE, Tab, open_tab
 from tests.helpers import CHAPTERS, EXERCISE_CHAPTERS, NOTEBOOK_CHAPTERS, launchers, solutions_in
 
 WALKTHROUGH_FIGURES = {
-    "graph": "Computation graph",
     "dataset": "Scatter plot of the two-moons dataset",
     "loss": "Line chart of total, data and regularization loss",
     "accuracy": "Line chart of training accuracy",
@@ -72,8 +71,6 @@ def test_walkthrough_shows_every_figure(tab: Tab, base_url: str) -> None:
         matching = [i for i in images if str(i["alt"]).startswith(alt)]
         assert len(matching) == 1, name
         assert int(matching[0]["width"]) > 300, name  # type: ignore[call-overload]
-    graph = next(i for i in images if str(i["alt"]).startswith("Computation graph"))
-    assert str(graph["src"]).endswith(".svg")
 
 
 FROM_SCRATCH_FIGURES = {
