@@ -516,10 +516,13 @@ class _Sweep:
                 self.edge_rows.append((self.ids[child], self.ids[node], local))
         # engine.Value.backward's two sweeps: the nodes that pass gradient on, with
         # the ends (leaves, all-zero nodes) that only receive it; or every node
+        self.ends: list[Value] = []
         if live_only:
-            self.swept, self.ends = engine._live_nodes(root)  # noqa: SLF001
+            passing, reached = engine._live_nodes(root)  # noqa: SLF001
+            self.swept = sorted(passing, key=engine._serial_of)  # noqa: SLF001
+            self.ends = list(reached.difference(passing))
         else:
-            self.swept, self.ends = engine._creation_order((root,)), []  # noqa: SLF001
+            self.swept = engine._creation_order((root,))  # noqa: SLF001
         self.in_sweep = [False] * len(order)  # has an entry in backward's table
         for node in [*self.swept, *self.ends]:
             self.in_sweep[self.ids[node]] = True
