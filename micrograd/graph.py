@@ -52,6 +52,12 @@ NO_DOT_NOTE = (
 """What a drawing says in a notebook when it cannot be rendered."""
 
 
+def _check_rankdir(rankdir: object) -> str:
+    if check_instance("rankdir", rankdir, str, "a str") not in ("LR", "RL", "TB", "BT"):
+        fail("rankdir", "one of LR, RL, TB, BT", rankdir)
+    return rankdir  # type: ignore[return-value]
+
+
 def _check_grads(grads: object) -> Gradients | None:
     if grads is not None and not isinstance(grads, Gradients):
         fail("grads", "the Gradients from backward(), or None", grads, TypeError)
@@ -171,8 +177,7 @@ def _escape_string(text: str) -> str:
 def _statements(root: Value, grads: Gradients | None, rankdir: str, max_nodes: int) -> list[str]:
     """The node and edge statements shared by :func:`to_dot` and :func:`draw`."""
     _check_grads(grads)
-    if check_instance("rankdir", rankdir, str, "a str") not in ("LR", "RL", "TB", "BT"):
-        fail("rankdir", "one of LR, RL, TB, BT", rankdir)
+    _check_rankdir(rankdir)
     check_int("max_nodes", max_nodes, minimum=1)
     order = topological_order(root)
     if len(order) > max_nodes:
@@ -948,9 +953,7 @@ class BackwardPlayer:
         alt: str = "Computation graph whose backward pass the buttons below step through",
     ) -> None:
         check_instance("root", root, Value, "a micrograd Value")
-        check_instance("rankdir", rankdir, str, "a str")
-        if rankdir not in ("LR", "RL", "TB", "BT"):
-            raise ValueError(f"rankdir must be one of LR, RL, TB, BT, got {rankdir!r}")
+        _check_rankdir(rankdir)
         self._alt = check_instance("alt", alt, str, "a str")
         self._order = topological_order(root)
         self.frames: list[SweepFrame] = backward_frames(root, max_nodes)
