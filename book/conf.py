@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import micrograd
 
@@ -134,3 +135,14 @@ html_theme_options = {
     },
     "show_toc_level": 2,
 }
+
+
+def _public_bases(*args: object) -> None:
+    """autodoc-process-bases: a private base (``nn._Stack``) shows as its nearest public one."""
+    bases = args[-1]
+    assert isinstance(bases, list)
+    bases[:] = [next(k for k in base.__mro__ if not k.__name__.startswith("_")) for base in bases]
+
+
+def setup(app: Any) -> None:
+    app.connect("autodoc-process-bases", _public_bases)
