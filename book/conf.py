@@ -141,7 +141,9 @@ def _public_bases(*args: object) -> None:
     """autodoc-process-bases: a private base (``nn._Stack``) shows as its nearest public one."""
     bases = args[-1]
     assert isinstance(bases, list)
-    bases[:] = [next(k for k in base.__mro__ if not k.__name__.startswith("_")) for base in bases]
+    for i, base in enumerate(bases):
+        if isinstance(base, type) and base.__name__.startswith("_"):
+            bases[i] = next(k for k in base.__mro__ if not k.__name__.startswith("_"))
 
 
 def setup(app: Any) -> None:
