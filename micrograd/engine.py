@@ -129,7 +129,7 @@ class Value:
 
     @property
     def data(self) -> float:
-        """The number this node holds (read-only: nodes never change)."""
+        """The number this node holds (read-only, since nodes never change)."""
         return self._data
 
     @data.setter
@@ -194,7 +194,7 @@ class Value:
 
     @property
     def grad(self) -> NoReturn:
-        """Not stored on nodes: ``grads = loss.backward(); grads[x]`` (reading it raises)."""
+        """Not stored on nodes, so reading it raises; use ``grads = loss.backward(); grads[x]``."""
         raise AttributeError(_NO_GRAD, name="grad", obj=self)
 
     @grad.setter

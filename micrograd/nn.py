@@ -168,7 +168,7 @@ class Module(ABC):
 
     @property
     def zero_grad(self) -> NoReturn:
-        """Not needed: each ``backward()`` returns fresh gradients (reading it raises).
+        """Not needed, since each ``backward()`` returns fresh gradients; reading it raises.
 
         micrograd's habit gets a pointer instead of a bare ``AttributeError``. A
         property, not a ``__getattr__`` fallback, which would slow every
