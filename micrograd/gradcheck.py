@@ -139,7 +139,8 @@ def numerical_derivative(f: Callable[[float], float], x: float, h: float = DEFAU
         ValueError: If ``h`` is not positive or too small to move ``x`` in floating
             point, or ``f`` is not finite at ``x ± h``.
 
-    Example:
+    Examples:
+        >>> from micrograd.gradcheck import numerical_derivative
         >>> round(numerical_derivative(lambda x: x**3, 2.0), 6)
         12.0
 
@@ -178,7 +179,8 @@ def numerical_gradient(
             floating point, an index is out of range or repeated,
             or ``f`` is not finite at a nudged point.
 
-    Example:
+    Examples:
+        >>> from micrograd.gradcheck import numerical_gradient
         >>> [round(g, 6) for g in numerical_gradient(lambda p: p[0] * p[1], [3.0, 5.0])]
         [5.0, 3.0]
 
@@ -337,9 +339,12 @@ def check_gradients(
         ValueError: If a tolerance is negative, ``h`` is not positive, or the
             output is not finite at a nudged point.
 
-    Example:
+    Examples:
+        >>> from micrograd.gradcheck import check_gradients
         >>> check = check_gradients(lambda a, b: a * b + b.relu(), [2.0, 3.0])
-        >>> [round(c.autodiff, 6) for c in check.comparisons]
+        >>> [c.autodiff for c in check.comparisons]
+        [3.0, 3.0]
+        >>> [round(c.numerical, 6) for c in check.comparisons]
         [3.0, 3.0]
 
     """

@@ -221,6 +221,20 @@ def to_dot(
         ValueError: If the graph has more than ``max_nodes`` nodes or ``rankdir``
             is not one of the four directions.
 
+    Examples:
+        >>> from micrograd import Value
+        >>> from micrograd.graph import to_dot
+        >>> print(to_dot(Value(2.0, label="a") * 3))
+        digraph micrograd {
+          rankdir=LR;
+          n0 [label="{ a | data 2.0000 }", shape=record];
+          n1 [label="{ data 6.0000 }", shape=record];
+          n1_op [label="*"];
+          n1_op -> n1;
+          n0 -> n1_op;
+        }
+        <BLANKLINE>
+
     """
     body = _statements(root, grads, rankdir, max_nodes)
     return "\n".join(["digraph micrograd {", f"  rankdir={rankdir};", *body, "}"]) + "\n"
