@@ -145,7 +145,7 @@ def docs(session: nox.Session) -> None:
 
 @nox.session
 def notebooks(session: nox.Session) -> None:
-    """Regenerate book/notebooks/*.ipynb (for Colab) from the chapters; commit the result."""
+    """Regenerate book/*.ipynb (Binder, Colab) from the chapters; commit the result."""
     session.install("-e", ".", *nox.project.dependency_groups(PYPROJECT, "notebooks"))
     session.run("python", "book/_ext/runnable_notebooks.py", *session.posargs)
 

@@ -267,7 +267,7 @@ def test_launch_and_download_buttons(built_book: Path) -> None:
     for name in ["getting-started", "from-scratch", "walkthrough", "extras", "troubleshooting"]:
         html = page(built_book, name)
         assert "https://mybinder.org/v2/gh/" in html
-        assert f"/main?urlpath=lab/tree/book/{name}.md" in html
+        assert f"/main?urlpath=lab/tree/book/{name}.ipynb" in html
         assert f"_sources/{name}.ipynb" in html
 
 
@@ -275,6 +275,17 @@ def test_downloadable_notebook_holds_outputs(built_book: Path) -> None:
     notebook = json.loads((built_book / "_sources" / "walkthrough.ipynb").read_text())
     outputs = [o for cell in notebook["cells"] for o in cell.get("outputs", [])]
     assert any("image/png" in o.get("data", {}) for o in outputs)
+
+
+def test_no_notebook_of_the_build_shows_a_raw_glue_role(built_book: Path) -> None:
+    """The download button's notebooks and the lite site's show numbers, not roles."""
+    downloads = sorted((built_book / "_sources").glob("*.ipynb"))
+    lite = sorted((built_book / "lite" / "files" / "book").glob("*.ipynb"))
+    assert len(lite) == len(downloads) >= 8
+    raw = [p.name for p in downloads + lite if re.search(r"\{glue[\w:]*\}`", p.read_text())]
+    assert raw == []
+    from_scratch = (built_book / "lite" / "files" / "book" / "from-scratch.ipynb").read_text()
+    assert "The forward estimate is off by 6.0e-03" in from_scratch.replace("\\n", " ")
 
 
 FAILING_CHAPTER = """\
@@ -315,19 +326,19 @@ def test_a_failing_cell_fails_the_build(tmp_path: Path) -> None:
 def test_every_notebook_chapter_offers_binder_jupyterlite_and_colab(built_book: Path) -> None:
     lite_contents = json.loads((built_book / "lite/api/contents/book/all.json").read_text())
     in_lite = {item["name"] for item in lite_contents["content"]}
-    notebooks = sorted(p.stem for p in (BOOK / "notebooks").glob("*.ipynb"))
+    notebooks = sorted(p.stem for p in BOOK.glob("*.ipynb"))
     assert "walkthrough" in notebooks
     for name in notebooks:
         links = set(re.findall(r'href="([^"]+)"', page(built_book, name)))
         assert f"{name}.ipynb" in in_lite
         assert (
             "https://mybinder.org/v2/gh/micrograd-book/micrograd-book/main"
-            f"?urlpath=lab/tree/book/{name}.md"
+            f"?urlpath=lab/tree/book/{name}.ipynb"
         ) in links
         assert f"lite/lab/index.html?path=book/{name}.ipynb" in links
         assert (
             "https://colab.research.google.com/github/micrograd-book/micrograd-book"
-            f"/blob/main/book/notebooks/{name}.ipynb"
+            f"/blob/main/book/{name}.ipynb"
         ) in links
 
 

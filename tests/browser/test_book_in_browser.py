@@ -254,12 +254,12 @@ def test_screenshots_for_people(
 
 
 def test_every_chapter_offers_binder_jupyterlite_and_colab(tab: Tab, base_url: str) -> None:
-    chapters = sorted(p.stem for p in Path("book/notebooks").glob("*.ipynb"))
+    chapters = sorted(p.stem for p in Path("book").glob("*.ipynb"))
     assert "walkthrough" in chapters
     launchers = {
-        "Binder": "https://mybinder.org/v2/gh/micrograd-book/micrograd-book/main?urlpath=lab/tree/book/{}.md",
+        "Binder": "https://mybinder.org/v2/gh/micrograd-book/micrograd-book/main?urlpath=lab/tree/book/{}.ipynb",
         "JupyterLite": "lite/lab/index.html?path=book/{}.ipynb",
-        "Colab": "https://colab.research.google.com/github/micrograd-book/micrograd-book/blob/main/book/notebooks/{}.ipynb",
+        "Colab": "https://colab.research.google.com/github/micrograd-book/micrograd-book/blob/main/book/{}.ipynb",
     }  # fmt: skip
     for name in chapters:
         load(tab, base_url, f"{name}.html")

@@ -1,4 +1,4 @@
-"""A chapter runs in the reader's browser (JupyterLite, Pyodide), proved with no network.
+"""A chapter and an API example run in the reader's browser (Pyodide), with no network.
 
 The hosted book loads Pyodide from its CDN. Here the same Pyodide version is served
 from 127.0.0.1 (``offline_pyodide.py`` builds it from npm and PyPI) and Chromium sends
@@ -20,7 +20,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Page, Playwright
+from playwright.sync_api import Frame, Page, Playwright
 
 import micrograd
 from tests.browser.conftest import CHROMIUM_ARGS, DESKTOP, QuietLog, serving
@@ -124,8 +124,8 @@ def offline_page(
     browser.close()
 
 
-def run_all_cells(page: Page, timeout_ms: int) -> None:
-    """Run every cell of the open notebook, and wait until the last one has finished."""
+def run_all_cells(page: Page | Frame, timeout_ms: int) -> None:
+    """Run every cell of the open notebook (a page or an iframe), and wait until all ran."""
     page.wait_for_function(
         """() => {
             const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
@@ -169,4 +169,29 @@ def test_a_chapter_runs_in_the_browser_with_no_network(
     assert "y = x * x + 1 at x = 3.0: y = 10.0, dy/dx = 6.0" in text  # the engine ran
     assert "Graphviz dot program: missing" in text  # and it ran in the browser
     assert "Error" not in text, text
+    assert refused == [], "requests that tried to leave 127.0.0.1"
+
+
+def test_an_api_example_runs_in_the_page_with_no_network(
+    offline_page: Page, lite_site: str, refused: list[str]
+) -> None:
+    """The API reference's "Try it" button swaps an example for a notebook that runs it."""
+    page = offline_page
+    page.goto(f"{lite_site}/api.html")
+    example = page.locator(".try_examples_outer_container", has_text="y = x * x + 1")
+    example.locator(".try_examples_button", has_text="Try it").click()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('iframe')].some(f => f.src.includes('notebooks'))"
+    )
+    frame = next(f for f in page.frames if "notebooks/index.html" in f.url)
+    assert "path=" in frame.url and frame.url.endswith(".ipynb")
+    started = time.perf_counter()
+    run_all_cells(frame, timeout_ms=120_000)
+    outputs = frame.locator(".jp-OutputArea-output").all_inner_texts()
+    logging.getLogger(__name__).info(
+        "API example opened and run offline in %.1f s", time.perf_counter() - started
+    )
+    page.screenshot(path=str(SCREENSHOT.with_name("try-it-offline.png")))
+    assert [text.strip() for text in outputs if text.strip() in {"10.0", "6.0"}] == ["10.0", "6.0"]
+    assert not [text for text in outputs if "Error" in text], outputs
     assert refused == [], "requests that tried to leave 127.0.0.1"
