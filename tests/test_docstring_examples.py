@@ -17,9 +17,7 @@ import pytest
 
 import micrograd
 
-MODULES = sorted(
-    info.name for info in pkgutil.iter_modules(micrograd.__path__, "micrograd.")
-)
+MODULES = sorted(info.name for info in pkgutil.iter_modules(micrograd.__path__, "micrograd."))
 MAIN_API = [
     "micrograd.engine.Value",
     "micrograd.engine.Value.backward",
@@ -50,24 +48,9 @@ def test_every_docstring_example_prints_what_it_shows(name: str) -> None:
     assert results.failed == 0
 
 
-def resolve(dotted: str) -> object:
-    module_name, _, rest = dotted.partition(".")
-    while True:
-        head, _, tail = rest.partition(".")
-        try:
-            module = importlib.import_module(f"{module_name}.{head}")
-        except ModuleNotFoundError:
-            break
-        module_name, rest = f"{module_name}.{head}", tail
-    found: object = importlib.import_module(module_name)
-    for part in rest.split("."):
-        found = getattr(found, part)
-    return found
-
-
 @pytest.mark.parametrize("name", MAIN_API)
 def test_the_main_api_has_an_examples_section(name: str) -> None:
-    docstring = inspect.getdoc(resolve(name)) or ""
+    docstring = inspect.getdoc(pkgutil.resolve_name(name)) or ""
     _, found, section = docstring.partition("\nExamples:\n")
     assert found, f"{name}: no Google-style 'Examples:' section (TryExamples needs it)"
     assert ">>> " in section

@@ -87,7 +87,7 @@ sys.modules["myst_nb"].glue = _glue"""
 ROLE = re.compile(r"\{(?P<role>[\w:.-]+)\}`(?P<content>[^`]*)`")
 """A MyST role such as {py:func}`micrograd.graph.draw` or {glue:text}`loss:.4f`."""
 INLINE = re.compile(
-    rf"{ROLE.pattern}|(?P<code>(?<!`)(?P<ticks>`+)(?!`).+?(?<!`)(?P=ticks)(?!`))", re.S
+    rf"{ROLE.pattern}|(?P<code>(?<!`)(?P<ticks>`+)(?!`).+?(?<!`)(?P=ticks)(?!`))", re.DOTALL
 )
 """A role, or an inline code span (whose text is literal, roles and all)."""
 FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})(?P<info>[^\n]*)$")
@@ -303,7 +303,9 @@ def to_notebook(
     }
     for index, cell in enumerate(source.cells, start=offset):
         if cell.cell_type == "markdown":
-            paste = paster(values or {}, settings.measured, lambda n, i=index: pointer(n, i, gluers))
+            paste = paster(
+                values or {}, settings.measured, lambda n, i=index: pointer(n, i, gluers)
+            )
             cells.append(nbformat.v4.new_markdown_cell(with_measured_note(cell.source, paste)))
         elif cell.cell_type == "raw":
             cells.append(nbformat.v4.new_raw_cell(cell.source, metadata=dict(cell.metadata)))
