@@ -490,9 +490,15 @@ def _resolve_downloads(app: Any, error: Exception | None) -> None:
 def _drop_third_party_css(
     _app: Any, _pagename: str, _templatename: str, context: dict[str, Any], _doctree: Any
 ) -> None:
-    """Drop stylesheets on other hosts (jupyterlite-sphinx's Google Fonts link)."""
+    """Drop stylesheets on other hosts (jupyterlite-sphinx's Google Fonts link).
+
+    The entries are Sphinx's stylesheet objects, whose documented ``filename`` is the
+    link (plain strings in older Sphinx).
+    """
     context["css_files"] = [
-        css for css in context.get("css_files", []) if not str(css).startswith(THIRD_PARTY_CSS)
+        css
+        for css in context.get("css_files", [])
+        if not str(getattr(css, "filename", css)).startswith(THIRD_PARTY_CSS)
     ]
 
 
