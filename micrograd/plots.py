@@ -12,8 +12,10 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from micrograd import plot_data
+from micrograd._checks import fail
 from micrograd.datasets import Dataset
 from micrograd.nn import Module
+from micrograd.plot_data import _check_dataset, _check_run
 from micrograd.trainer import TrainingRun
 
 try:
@@ -81,8 +83,7 @@ def _scatter(ax: Axes, rows: Sequence[Mapping[str, float]], outline: bool) -> No
 
 def _check_title(title: object, allow_none: bool) -> None:
     if not (isinstance(title, str) or (allow_none and title is None)):
-        expected = "a str or None" if allow_none else "a str"
-        raise TypeError(f"title must be {expected}, got {type(title).__name__}")
+        fail("title", "a str or None" if allow_none else "a str", title, TypeError)
 
 
 def plot_dataset(dataset: Dataset, ax: Axes | None = None, title: str | None = None) -> Figure:
@@ -92,7 +93,7 @@ def plot_dataset(dataset: Dataset, ax: Axes | None = None, title: str | None = N
         TypeError: If ``dataset`` is not a ``Dataset`` or ``title`` not a str/None.
 
     """
-    plot_data.check_dataset(dataset)
+    _check_dataset(dataset)
     _check_title(title, allow_none=True)
     fig, ax = _figure_for(ax, (4.8, 4.2))
     _scatter(ax, plot_data.dataset_points(dataset), outline=False)
@@ -117,7 +118,7 @@ def plot_losses(run: TrainingRun[Any], ax: Axes | None = None) -> Figure:
         TypeError: If ``run`` is not a ``TrainingRun``.
 
     """
-    plot_data.check_run(run)
+    _check_run(run)
     fig, ax = _figure_for(ax, (6.4, 3.4))
     for metric in plot_data.LOSS_METRICS:
         ax.plot(*_loss_curve(run, metric), label=metric)
@@ -134,7 +135,7 @@ def plot_accuracy(run: TrainingRun[Any], ax: Axes | None = None) -> Figure:
         TypeError: If ``run`` is not a ``TrainingRun``.
 
     """
-    plot_data.check_run(run)
+    _check_run(run)
     fig, ax = _figure_for(ax, (6.4, 3.4))
     rows = plot_data.accuracy_history(run)
     ax.plot([r["step"] for r in rows], [r["value"] for r in rows], color="#3b8b5a")
@@ -152,7 +153,7 @@ def plot_training(run: TrainingRun[Any], axes: Sequence[Axes] | None = None) -> 
         ValueError: If ``axes`` is given but does not hold exactly two axes.
 
     """
-    plot_data.check_run(run)
+    _check_run(run)
     if axes is not None and len(axes) != 2:
         raise ValueError(f"axes must hold exactly two axes (loss, accuracy), got {len(axes)}")
     if axes is None:
@@ -193,13 +194,11 @@ def plot_loss_comparison(
 
     """
     if not isinstance(runs, Mapping):
-        raise TypeError(
-            f"runs must be a mapping of names to TrainingRun objects, got {type(runs).__name__}"
-        )
+        fail("runs", "a mapping of names to TrainingRun objects", runs, TypeError)
     for run in runs.values():
-        plot_data.check_run(run)
+        _check_run(run)
     if metric not in plot_data.LOSS_METRICS:
-        raise ValueError(f"metric must be one of {sorted(plot_data.LOSS_METRICS)}, got {metric!r}")
+        fail("metric", f"one of {sorted(plot_data.LOSS_METRICS)}", metric)
     fig, ax = _figure_for(ax, (6.4, 3.4))
     for name, run in runs.items():
         ax.plot(*_loss_curve(run, metric), label=name)

@@ -1,7 +1,8 @@
 """The chapters' notebooks (Binder, Colab, JupyterLite) match the chapters and read right.
 
 The committed notebooks sit beside their chapters (``book/<chapter>.ipynb``); the lite
-ones are made by the docs build. ``book/_ext/runnable_notebooks.py`` makes both.
+ones are made by the docs build. ``book/_ext/runnable_notebooks.py`` makes both. Marked
+``book``: they need the docs toolchain, so ``nox -s docs`` runs them.
 """
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-import nbformat
 import pytest
 
-from tests.conftest import skip_unless_available
+from tests.helpers import skip_unless_available
 
+pytestmark = pytest.mark.book
 BOOK = Path(__file__).resolve().parents[1] / "book"
 RAW_GLUE = re.compile(r"\{glue[\w:]*\}`")
 """What a glue role looks like unresolved, in any notebook a reader opens."""
@@ -126,6 +127,8 @@ def test_a_raw_cell_stays_raw(runnable: ModuleType, tmp_path: Path) -> None:
 
 
 def test_a_dotted_chapter_name_gives_valid_cell_ids(runnable: ModuleType, tmp_path: Path) -> None:
+    import nbformat  # noqa: PLC0415 - only with the docs tools
+
     chapter = chapter_file(tmp_path, "# Part\n", stem="part-1.2")
     notebook = runnable.to_notebook(chapter, "repository", "unused")
     nbformat.validate(notebook)
