@@ -28,7 +28,7 @@ REFERENCE_MICROGRAD = "micrograd==0.1.0"  # Karpathy's original, for parity test
 SPHINX_BUILD = ["sphinx-build", "-E", "-j", "auto", "-n", "-W", "--keep-going", "-b", "html"]
 UNIT_TESTS = ["-m", "not book", "--ignore=tests/browser", "--ignore=tests/binder"]
 COVERAGE = ["--cov", "--cov-report=term-missing"]
-BOOK_CHECKS = ["tests/test_book.py", "tests/test_book_kernels.py"]  # marked `book`
+BOOK_CHECKS = ["tests/test_book.py", "tests/test_book_kernels.py", "tests/test_notebooks.py"]
 
 
 def group(name: str) -> list[str]:
@@ -144,7 +144,7 @@ def docs_serve_check(session: nox.Session) -> None:
 
 @nox.session(default=False)
 def notebooks(session: nox.Session) -> None:
-    """Regenerate book/notebooks/*.ipynb (for Colab) from the chapters; commit the result."""
+    """Regenerate book/*.ipynb (Binder, Colab) from the chapters; commit the result."""
     session.install("-e", ".", *group("notebooks"))
     session.run("python", "book/_ext/runnable_notebooks.py", *session.posargs)
 

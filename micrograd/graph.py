@@ -238,6 +238,15 @@ def to_dot(
         ValueError: If the graph has more than ``max_nodes`` nodes or ``rankdir``
             is not one of the four directions.
 
+    Examples:
+        >>> from micrograd import Value
+        >>> from micrograd.graph import to_dot
+        >>> dot = to_dot(Value(2.0, label="a") * 3)
+        >>> dot.splitlines()[0]
+        'digraph micrograd {'
+        >>> [line.strip() for line in dot.splitlines() if "->" in line]  # a's edge: d/da = 3
+        ['n1_op -> n1;', 'n0 -> n1_op [label="3"];']
+
     """
     body = _statements(root, grads, rankdir, max_nodes)
     head = ["digraph micrograd {", f"  rankdir={rankdir};", *_STYLE]
@@ -479,11 +488,13 @@ def backward_frames(root: Value, max_nodes: int = DEFAULT_MAX_NODES) -> list[Swe
         TypeError: If ``root`` is not a ``Value`` or ``max_nodes`` not an int.
         ValueError: If the graph has more than ``max_nodes`` nodes.
 
-    Example:
+    Examples:
+        >>> from micrograd import Value
+        >>> from micrograd.graph import backward_frames
         >>> x = Value(3.0, label="x")
         >>> frames = backward_frames(x * x)
         >>> [frame.node for frame in frames], frames[-1].grads
-        ([None, 1, 0], (6.0, 1.0))
+        ([None, 1], (6.0, 1.0))
 
     """
     check_instance("root", root, Value, "a micrograd Value")

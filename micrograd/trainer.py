@@ -400,6 +400,17 @@ def train(
 
     Every exception raised after step 0 has begun carries the partial run as ``.run``.
 
+    Examples:
+        >>> from micrograd.datasets import moons
+        >>> from micrograd.nn import MLP
+        >>> from micrograd.trainer import train
+        >>> model = MLP(2, [8, 1], seed=1)
+        >>> run = train(model, moons(20, noise=0.1, seed=0), steps=20)
+        >>> len(run.history), run.history[0].accuracy, run.final_accuracy
+        (20, 0.85, 0.9)
+        >>> run.initial_model is model  # training returns new models
+        True
+
     """
     _check_arguments(model, dataset, learning_rate, batch_size, seed, callback)
     check_int("steps", steps, minimum=0, maximum=MAX_STEPS)

@@ -214,6 +214,18 @@ def test_downloadable_notebook_holds_outputs(built_book: Path) -> None:
     assert any("image/png" in o.get("data", {}) for o in outputs)
 
 
+def test_no_notebook_of_the_build_shows_a_raw_glue_role(built_book: Path) -> None:
+    """The download button's notebooks and the lite site's show numbers, not roles."""
+    downloads = sorted((built_book / "_sources").glob("*.ipynb"))
+    lite = sorted((built_book / "lite" / "files" / "book").glob("*.ipynb"))
+    assert len(lite) == len(downloads) == len(NOTEBOOK_CHAPTERS)
+    raw = [p.name for p in downloads + lite if GLUE_ROLE.search(p.read_text(encoding="utf-8"))]
+    assert raw == []
+    from_scratch = json.loads((built_book / "lite/files/book/from-scratch.ipynb").read_text())
+    prose = " ".join("".join(c["source"]) for c in from_scratch["cells"])
+    assert "forward estimate is off by 6.0e-03" in prose.replace("\n", " ")
+
+
 FAILING_CHAPTER = """\
 ---
 jupytext:
