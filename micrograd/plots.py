@@ -20,6 +20,7 @@ from micrograd.trainer import TrainingRun
 
 try:
     import matplotlib.pyplot as plt
+    from matplotlib.axes import Axes
     from matplotlib.colors import ListedColormap
 except ImportError as error:  # pragma: no cover - exercised only without the extra
     raise ImportError(
@@ -28,7 +29,6 @@ except ImportError as error:  # pragma: no cover - exercised only without the ex
     ) from error
 
 if TYPE_CHECKING:
-    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 __all__ = [
@@ -57,6 +57,8 @@ def _whiten(fig: Figure, *axes: Axes) -> None:
 
 def _figure_for(ax: Axes | None, figsize: tuple[float, float]) -> tuple[Figure, Axes]:
     """``ax`` and its figure, or a new figure of ``figsize`` with one axes; both white."""
+    if ax is not None and not isinstance(ax, Axes):
+        fail("ax", "a matplotlib Axes or None", ax, TypeError)
     if ax is None:
         fig, ax = plt.subplots(figsize=figsize, layout="constrained")
     else:
@@ -115,7 +117,7 @@ def plot_losses(run: TrainingRun[Any], ax: Axes | None = None) -> Figure:
     """The total, data and regularization loss at each logged step.
 
     Raises:
-        TypeError: If ``run`` is not a ``TrainingRun``.
+        TypeError: If ``run`` is not a ``TrainingRun`` or ``ax`` not a matplotlib ``Axes``.
 
     """
     _check_run(run)
@@ -132,7 +134,7 @@ def plot_accuracy(run: TrainingRun[Any], ax: Axes | None = None) -> Figure:
     """The accuracy, in percent, at each logged step.
 
     Raises:
-        TypeError: If ``run`` is not a ``TrainingRun``.
+        TypeError: If ``run`` is not a ``TrainingRun`` or ``ax`` not a matplotlib ``Axes``.
 
     """
     _check_run(run)
@@ -149,17 +151,22 @@ def plot_training(run: TrainingRun[Any], axes: Sequence[Axes] | None = None) -> 
     """Two panels side by side: :func:`plot_losses` and :func:`plot_accuracy`.
 
     Raises:
-        TypeError: If ``run`` is not a ``TrainingRun``.
+        TypeError: If ``run`` is not a ``TrainingRun`` or ``axes`` not a pair of
+            matplotlib ``Axes``.
         ValueError: If ``axes`` is given but does not hold exactly two axes.
 
     """
     _check_run(run)
-    if axes is not None and len(axes) != 2:
-        raise ValueError(f"axes must hold exactly two axes (loss, accuracy), got {len(axes)}")
     if axes is None:
         _fig, (loss_ax, acc_ax) = plt.subplots(1, 2, figsize=(9.0, 3.4), layout="constrained")
     else:
-        loss_ax, acc_ax = axes
+        try:
+            pair = tuple(axes)  # a list, or the array plt.subplots(1, 2) returns
+        except TypeError:
+            fail("axes", "two matplotlib Axes (loss, accuracy) or None", axes, TypeError)
+        if len(pair) != 2:
+            raise ValueError(f"axes must hold exactly two axes (loss, accuracy), got {len(pair)}")
+        loss_ax, acc_ax = pair
     plot_losses(run, loss_ax)
     return plot_accuracy(run, acc_ax)
 

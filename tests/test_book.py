@@ -53,15 +53,13 @@ def test_every_chapter_page_exists(built_book: Path) -> None:
     assert re.search(r'<span id="build-seconds">\d+ s</span>', page(built_book, "build-report"))
 
 
-def test_walkthrough_shows_graph_figures_and_the_337_check(built_book: Path) -> None:
+def test_walkthrough_shows_its_figures_and_the_337_check(built_book: Path) -> None:
     html = page(built_book, "walkthrough")
     assert "parameter check passed: 337 == 337" in html
     images = [src for src in re.findall(r'<img[^>]*src="([^"]+)"', html) if "_images/" in src]
-    svgs = [src for src in images if src.endswith(".svg")]
+    # the warm-up's graph is drawn in from-scratch, not again here
+    assert not [src for src in images if src.endswith(".svg")], images
     pngs = [src for src in images if src.endswith(".png")]
-    assert len(svgs) == 1, images  # the computation graph, rendered by Graphviz
-    graph = (built_book / svgs[0]).read_text(encoding="utf-8")
-    assert re.search(r"data (-|&#45;)20\.0000", graph)  # Graphviz writes '-' as &#45;
     assert len(pngs) == 4, images  # dataset, loss, accuracy, decision boundary
     for src in images:
         assert (built_book / src).stat().st_size > 1000, src

@@ -177,3 +177,13 @@ def test_a_diverged_model_leaves_its_nan_cells_blank() -> None:
         (rows[0]["x"], rows[-1]["x"]),
         (rows[0]["y"], rows[-1]["y"]),
     )
+
+
+def test_axes_that_are_not_matplotlib_axes_are_type_errors() -> None:
+    run = train(MLP(2, [2, 1], seed=0), moons(8, seed=0), steps=1)
+    with pytest.raises(TypeError, match="ax must be a matplotlib Axes or None, got str 'x'"):
+        plot_losses(run, ax="x")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"axes must be two matplotlib Axes \(loss, accuracy\)"):
+        plot_training(run, axes=5)  # type: ignore[arg-type]
+    _fig, pair = plt.subplots(1, 2)  # a NumPy array of two axes, as matplotlib returns them
+    plot_training(run, axes=pair)
