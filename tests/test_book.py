@@ -24,6 +24,7 @@ CHAPTERS = [
     "index",
     "getting-started",
     "from-scratch",
+    "build-the-network",
     "walkthrough",
     "extras",
     "design-notes",
@@ -85,7 +86,7 @@ def test_walkthrough_shows_graph_figures_and_the_337_check(built_book: Path) -> 
 def test_from_scratch_sits_between_getting_started_and_the_walkthrough(built_book: Path) -> None:
     html = page(built_book, "from-scratch")
     assert re.search(r'class="left-prev"\s+href="getting-started\.html"', html)
-    assert re.search(r'class="right-next"\s+href="walkthrough\.html"', html)
+    assert re.search(r'class="right-next"\s+href="build-the-network\.html"', html)
     nav = re.findall(r'href="([\w-]+)\.html"', page(built_book, "index").split("bd-docs-nav")[1])
     order = [name for name in nav if name in ("getting-started", "from-scratch", "walkthrough")]
     assert order[:3] == ["getting-started", "from-scratch", "walkthrough"]
