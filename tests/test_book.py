@@ -367,7 +367,7 @@ def test_build_the_network_shows_its_checks_and_figures(built_book: Path) -> Non
         "numbers agree with PyTorch 2.13.0",
     ]:
         assert claim in text, claim
-    assert re.search(r"The library finished the demo['’]s 100 steps at 100% accuracy", text)
+    assert re.search(r"The library finished the demo.s 100 steps at 100% accuracy", text)
     tags = re.findall(r'<img[^>]*src="_images/[^>]*>', html)
     assert len(tags) == 2  # the hinge, the two engines' losses
     for tag in tags:
@@ -389,9 +389,7 @@ def test_build_the_network_pytorch_code_is_the_tested_code() -> None:
     assert len(blocks) == 2
     test_source = (BOOK.parent / "tests" / "test_torch_parity.py").read_text(encoding="utf-8")
     functions = {
-        node.name: node
-        for node in ast.parse(test_source).body
-        if isinstance(node, ast.FunctionDef)
+        node.name: node for node in ast.parse(test_source).body if isinstance(node, ast.FunctionDef)
     }
     for block, name in zip(blocks, ["warm_up_in_torch", "tanh_neuron_in_torch"], strict=True):
         tested = {ast.unparse(statement) for statement in functions[name].body}

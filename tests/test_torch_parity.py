@@ -140,8 +140,7 @@ def test_demo_loss_gradients_match_pytorch() -> None:
     grads = result.total_loss.backward()
 
     params = [
-        torch.tensor(p.data, dtype=torch.float64, requires_grad=True)
-        for p in model.parameters()
+        torch.tensor(p.data, dtype=torch.float64, requires_grad=True) for p in model.parameters()
     ]
     flat = iter(params)
     layers = []
@@ -153,8 +152,7 @@ def test_demo_loss_gradients_match_pytorch() -> None:
         activations = [torch.tensor(xi, dtype=torch.float64) for xi in x]
         for neurons, nonlin in layers:
             sums = [
-                sum((w * a for w, a in zip(ws, activations, strict=True)), b)
-                for ws, b in neurons
+                sum((w * a for w, a in zip(ws, activations, strict=True)), b) for ws, b in neurons
             ]
             activations = [s.relu() for s in sums] if nonlin else sums
         hinges.append((1 - y * activations[0]).relu())
