@@ -4,17 +4,31 @@ Every generator draws from its own generator
 (:func:`micrograd.seeding.make_rng`), never the global one, so the same
 arguments always give the same points. Labels are
 ``-1.0`` and ``1.0``, as the max-margin loss expects.
+
+:func:`make_moons` draws from a private copy of NumPy's legacy generator
+instead, so that it gives scikit-learn's ``make_moons`` points bit for bit.
 """
 
 from __future__ import annotations
 
 import math
+import numbers
 import random
+import sys
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
-from micrograd.engine import is_number
+from micrograd._checks import (
+    check_instance,
+    check_int,
+    check_real,
+    check_sequence,
+    fail,
+    is_number,
+)
+from micrograd._legacy_numpy_random import LegacyRandomState
 from micrograd.seeding import make_rng
 
 __all__ = [
@@ -22,11 +36,12 @@ __all__ = [
     "LABEL_HINT",
     "MAX_NOISE",
     "MAX_SAMPLES",
+    "MAX_SEED",
     "MAX_TURNS",
     "Dataset",
     "Metadata",
     "blobs",
-    "check_label",
+    "make_moons",
     "moons",
     "spiral",
     "train_test_split",
@@ -35,36 +50,57 @@ __all__ = [
 Point = tuple[float, float]
 
 
+def _is_finite_number(value: object) -> bool:
+    """An int or float within the float range: not NaN, not infinite, not a huge int."""
+    return is_number(value) and abs(value) <= sys.float_info.max
+
+
 def _check_point(i: int, point: object) -> Point:
-    if isinstance(point, str | bytes) or not isinstance(point, Sequence) or len(point) != 2:
-        raise ValueError(f"xs[{i}] must be an (x, y) pair of numbers, got {point!r}")
-    x, y = point
-    if not (is_number(x) and is_number(y)):
-        raise ValueError(f"xs[{i}] must hold two numbers, got {point!r}")
-    if not (math.isfinite(x) and math.isfinite(y)):
-        raise ValueError(f"xs[{i}] must be finite, got {point!r}")
-    return (float(x), float(y))
+    if isinstance(point, Sequence) and not isinstance(point, str | bytes) and len(point) == 2:
+        x, y = point
+        if _is_finite_number(x) and _is_finite_number(y):
+            return (float(x), float(y))
+    return fail(f"xs[{i}]", "an (x, y) pair of finite numbers", point)
 
 
 LABEL_HINT = "0/1 labels must be mapped with y * 2 - 1"
 """What the label checks say about scikit-learn style 0/1 labels."""
 
 
-def check_label(where: str, label: object) -> float:
-    """Return ``label`` as a float if it is -1 or 1 (an int or a float, not a bool).
+def _check_labels(xs: object, ys: object, most: int | None = None) -> tuple[float, ...]:
+    """The labels of the points ``xs``: ``ys`` as floats, if each is -1 or 1.
 
-    Args:
-        where: How to name the label in the error, e.g. ``"ys[3]"``.
-        label: The label to check.
+    Shared by :class:`Dataset` and :func:`micrograd.losses.max_margin`;
+    ``most`` is the most points allowed (``None``: no limit).
 
     Raises:
-        ValueError: If ``label`` is anything else; the message says how to map
-            0/1 labels (``y * 2 - 1``).
+        TypeError: If ``xs`` or ``ys`` is not a sequence.
+        ValueError: If they differ in length, are empty or longer than ``most``,
+            or a label is not -1 or 1 (the message says how to map 0/1 labels).
 
     """
-    if is_number(label) and label in (-1, 1):
+    points = check_sequence("xs", xs, "a sequence")
+    labels = check_sequence("ys", ys, "a sequence")
+    if len(points) != len(labels):
+        raise ValueError(
+            f"xs and ys must have the same length, got {len(points)} and {len(labels)}"
+        )
+    if not points:
+        raise ValueError("xs and ys need at least one point")
+    if most is not None and len(points) > most:
+        raise ValueError(f"xs must hold at most MAX_SAMPLES={most:,} points, got {len(points):,}")
+    return tuple([_check_label(i, y) for i, y in enumerate(labels)])
+
+
+def _check_label(i: int, label: object) -> float:
+    """-1 or 1 as a float, given as any real number type (NumPy's, ``Fraction``, ``Decimal``).
+
+    A bool is refused, ``True`` being 1 only by accident of Python's history.
+    """
+    is_real = isinstance(label, numbers.Real | Decimal) and not isinstance(label, bool)
+    if is_real and label in (-1, 1):
         return float(label)
-    raise ValueError(f"{where} must be -1 or 1, got {label!r}; {LABEL_HINT}")
+    return fail(f"ys[{i}]", f"-1 or 1 ({LABEL_HINT})", label)
 
 
 MAX_SAMPLES = 1_000_000
@@ -96,15 +132,11 @@ class Metadata(Mapping[str, Any]):
     def __init__(self, items: Mapping[str, Any] | None = None) -> None:
         checked: dict[str, Any] = {}
         for key, value in (items or {}).items():
-            if not isinstance(key, str):
-                raise TypeError(f"metadata keys must be strings, got {type(key).__name__}: {key!r}")
+            check_instance("a metadata key", key, str, "a str")
             try:
                 hash(value)
             except TypeError:
-                raise TypeError(
-                    f"metadata[{key!r}] must be hashable (a tuple, not a list), "
-                    f"got {type(value).__name__}"
-                ) from None
+                fail(f"metadata[{key!r}]", "hashable (a tuple, not a list)", value, TypeError)
             checked[key] = value
         object.__setattr__(self, "_items", checked)
 
@@ -167,21 +199,13 @@ class Dataset:
     metadata: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        xs, ys = self.xs, self.ys
-        for name, seq in (("xs", xs), ("ys", ys)):
-            if isinstance(seq, str | bytes) or not isinstance(seq, Sequence):
-                raise TypeError(f"{name} must be a sequence, got {type(seq).__name__}")
-        if len(xs) != len(ys):
-            raise ValueError(f"xs and ys must have the same length, got {len(xs)} and {len(ys)}")
-        if len(xs) == 0:
-            raise ValueError("a dataset needs at least one point")
-        _check_at_most_max_samples(len(xs))
+        ys = _check_labels(self.xs, self.ys, MAX_SAMPLES)
         if not isinstance(self.metadata, Mapping):
-            raise TypeError(f"metadata must be a mapping, got {type(self.metadata).__name__}")
+            fail("metadata", "a mapping", self.metadata, TypeError)
         metadata = Metadata(self.metadata)
         _check_name(metadata.get("name", ""))
-        object.__setattr__(self, "xs", tuple(_check_point(i, p) for i, p in enumerate(xs)))
-        object.__setattr__(self, "ys", tuple(check_label(f"ys[{i}]", y) for i, y in enumerate(ys)))
+        object.__setattr__(self, "xs", tuple(_check_point(i, p) for i, p in enumerate(self.xs)))
+        object.__setattr__(self, "ys", ys)
         object.__setattr__(self, "metadata", metadata)
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -223,35 +247,16 @@ class Dataset:
 
 
 def _check_name(name: object) -> str:
-    if not isinstance(name, str):
-        raise TypeError(f"a dataset's name must be a str, got {type(name).__name__}: {name!r}")
-    return name
-
-
-def _check_at_most_max_samples(n_samples: int) -> int:
-    if n_samples > MAX_SAMPLES:
-        raise ValueError(
-            f"a dataset holds at most MAX_SAMPLES={MAX_SAMPLES:,} points, got {n_samples:,}"
-        )
-    return n_samples
+    return check_instance("a dataset's name", name, str, "a str")
 
 
 def _check_n_samples(n_samples: object) -> int:
-    if not isinstance(n_samples, int) or isinstance(n_samples, bool):
-        raise TypeError(f"n_samples must be an int, got {type(n_samples).__name__}: {n_samples!r}")
-    if n_samples < 2:
-        raise ValueError(f"n_samples must be at least 2 (one point per class), got {n_samples}")
-    return _check_at_most_max_samples(n_samples)
+    """At least 2 (one point per class) and at most :data:`MAX_SAMPLES`."""
+    return check_int("n_samples", n_samples, minimum=2, maximum=MAX_SAMPLES)
 
 
 def _check_noise(noise: object) -> float:
-    if not is_number(noise):
-        raise TypeError(f"noise must be a number, got {type(noise).__name__}: {noise!r}")
-    if not 0 <= noise <= MAX_NOISE:  # False for NaN too
-        raise ValueError(
-            f"noise must be a number with 0 <= noise <= {MAX_NOISE:,.0f} (MAX_NOISE), got {noise!r}"
-        )
-    return float(noise)
+    return check_real("noise", noise, minimum=0.0, maximum=MAX_NOISE)
 
 
 def _jitter(points: list[Point], noise: float, rng: random.Random) -> list[Point]:
@@ -314,13 +319,7 @@ def spiral(
     """
     n = _check_n_samples(n_samples)
     sigma = _check_noise(noise)
-    if not is_number(turns):
-        raise TypeError(f"turns must be a number, got {type(turns).__name__}: {turns!r}")
-    sweep = float(turns)
-    if not 0.0 < sweep <= MAX_TURNS:
-        raise ValueError(
-            f"turns must be a number with 0 < turns <= {MAX_TURNS:,.0f}, got {turns!r}"
-        )
+    sweep = check_real("turns", turns, minimum=0.0, above_minimum=True, maximum=MAX_TURNS)
     rng = make_rng(seed)
     points: list[Point] = []
     ys: list[float] = []
@@ -416,17 +415,15 @@ def train_test_split(
             the dataset has fewer than two points.
 
     """
-    if not isinstance(dataset, Dataset):
-        raise TypeError(f"dataset must be a Dataset, got {type(dataset).__name__}")
-    if not is_number(test_fraction):
-        raise TypeError(f"test_fraction must be a number, got {type(test_fraction).__name__}")
-    if not 0.0 < test_fraction < 1.0:
-        raise ValueError(f"test_fraction must be strictly between 0 and 1, got {test_fraction!r}")
+    check_instance("dataset", dataset, Dataset, "a Dataset")
+    fraction = check_real("test_fraction", test_fraction)
+    if not 0.0 < fraction < 1.0:
+        fail("test_fraction", "a number strictly between 0 and 1", test_fraction)
     if len(dataset) < 2:
         raise ValueError(f"a split needs at least two points, got {len(dataset)}")
     rng = make_rng(seed)
     classes = [[i for i, y in enumerate(dataset.ys) if y == label] for label in (-1.0, 1.0)]
-    counts = _test_counts([len(members) for members in classes], test_fraction)
+    counts = _test_counts([len(members) for members in classes], fraction)
     test: set[int] = set()
     for members, count in zip(classes, counts, strict=True):
         test.update(rng.sample(members, count))
@@ -436,7 +433,7 @@ def train_test_split(
             **dataset.metadata,
             "n_samples": len(indices),
             "split": name,
-            "test_fraction": float(test_fraction),
+            "test_fraction": fraction,
             "split_seed": seed,
         }
         xs = tuple(dataset.xs[i] for i in indices)
@@ -447,3 +444,133 @@ def train_test_split(
         part("train", [i for i in everything if i not in test]),
         part("test", sorted(test)),
     )
+
+
+MAX_SEED = 2**32 - 1
+"""The largest ``random_state`` :func:`make_moons` accepts (NumPy's seeds are 32-bit)."""
+
+
+def _make_moons_sizes(n_samples: object) -> tuple[int, int]:
+    """``(outer, inner)`` point counts from ``n_samples``, an int or a pair, as scikit-learn splits."""
+    if isinstance(n_samples, tuple | list):
+        if len(n_samples) != 2:
+            fail("n_samples", "an int or a pair (outer, inner) of ints", n_samples, ValueError)
+        outer = check_int("n_samples[0]", n_samples[0], minimum=0)
+        inner = check_int("n_samples[1]", n_samples[1], minimum=0)
+        if outer + inner == 0:
+            fail("n_samples", "a pair with at least one point", n_samples)
+    else:
+        if not isinstance(n_samples, int) or isinstance(n_samples, bool):
+            fail("n_samples", "an int or a pair (outer, inner) of ints", n_samples, TypeError)
+        total = check_int("n_samples", n_samples, minimum=1, maximum=MAX_SAMPLES)
+        outer, inner = total // 2, total - total // 2
+    if outer + inner > MAX_SAMPLES:
+        fail("n_samples", f"a pair of at most MAX_SAMPLES={MAX_SAMPLES:,} points in all", n_samples)
+    return outer, inner
+
+
+def _check_random_state(random_state: object) -> int | None:
+    if random_state is None:
+        return None
+    if not isinstance(random_state, int) or isinstance(random_state, bool):
+        fail(
+            "random_state",
+            "an int or None (NumPy RandomState objects and the global generator have "
+            "no equivalent here; pass the int you would have seeded them with)",
+            random_state,
+            TypeError,
+        )
+    return check_int("random_state", random_state, minimum=0, maximum=MAX_SEED)
+
+
+def _linspace_to_pi(count: int) -> list[float]:
+    """``numpy.linspace(0, pi, count)`` bit for bit: ``i * (pi / (count - 1))``, the last ``pi``."""
+    if count <= 1:
+        return [0.0] * count
+    step = math.pi / (count - 1)
+    return [*(i * step for i in range(count - 1)), math.pi]
+
+
+def make_moons(
+    n_samples: int | tuple[int, int] = 100,
+    *,
+    shuffle: bool = True,
+    noise: float | None = None,
+    random_state: int | None = None,
+) -> Dataset:
+    """scikit-learn's ``make_moons``, bit for bit, with labels -1/+1 and no NumPy.
+
+    For an int ``random_state`` the points are exactly (``==`` on every float)
+    what ``sklearn.datasets.make_moons`` returns for the same arguments, which
+    is also what micrograd's demo gets from ``np.random.seed(s)`` followed by
+    ``make_moons(...)``. The draws of NumPy's legacy ``RandomState`` are
+    reproduced with the standard library: the same Mersenne Twister seeded the
+    same way, the same shuffle and the same polar-method normals.
+
+    The outer half circle ``(cos t, sin t)`` gets ``n_samples // 2`` points and
+    label -1 (scikit-learn's 0), the inner one ``(1 - cos t, 1 - sin t - 0.5)``
+    the rest and label +1; ``t`` is ``numpy.linspace(0, pi, count)``. With
+    ``shuffle`` the points are put in random order; then, unless ``noise`` is
+    ``None``, Gaussian noise of standard deviation ``noise`` is added to every
+    coordinate (``noise=0`` still draws, so it consumes the generator as
+    scikit-learn does).
+
+    How it differs from :func:`moons`: :func:`moons` never shuffles (the -1
+    points come first), puts the inner moon at ``0.5 - sin t`` (one rounding
+    fewer, so it can differ in the last bit) and draws its noise from Python's
+    ``random.Random(seed)``; so the same seed gives other points. Use
+    :func:`make_moons` to get micrograd's (and scikit-learn's) exact data,
+    :func:`moons` for this book's seeded experiments.
+
+    Args:
+        n_samples: The number of points, or a pair ``(outer, inner)`` of
+            counts per moon, as in scikit-learn.
+        shuffle: Whether to shuffle the points (before the noise is added).
+        noise: The standard deviation of the Gaussian noise, or ``None`` for
+            none (and no draws).
+        random_state: An int from 0 to 2**32 - 1 (:data:`MAX_SEED`) gives
+            scikit-learn's points for that seed. ``None`` seeds from fresh
+            operating-system entropy, as NumPy's ``RandomState(None)`` does, so
+            every call differs and cannot be repeated; it does *not* use NumPy's
+            global generator, which this library cannot see.
+
+    Returns:
+        A :class:`Dataset` named ``"make_moons"`` whose metadata also records
+        ``shuffle`` and ``random_state`` (as ``seed``).
+
+    Raises:
+        TypeError: If ``n_samples`` is not an int or a pair of ints, ``shuffle``
+            is not a bool, ``noise`` is not a number or ``None``, or
+            ``random_state`` is not an int or ``None`` (a NumPy ``RandomState``,
+            a float or a bool is refused).
+        ValueError: If ``n_samples`` is below 1 (a count in a pair below 0, or
+            both 0) or the total above :data:`MAX_SAMPLES`, ``noise`` is not
+            between 0 and :data:`MAX_NOISE`, or ``random_state`` is not between
+            0 and :data:`MAX_SEED`.
+
+    """
+    n_outer, n_inner = _make_moons_sizes(n_samples)
+    check_instance("shuffle", shuffle, bool, "True or False")
+    sigma = None if noise is None else check_real("noise", noise, minimum=0.0, maximum=MAX_NOISE)
+    seed = _check_random_state(random_state)
+    rng = LegacyRandomState(seed)
+    outer, inner = _linspace_to_pi(n_outer), _linspace_to_pi(n_inner)
+    points = [(math.cos(t), math.sin(t)) for t in outer]
+    points += [(1.0 - math.cos(t), 1.0 - math.sin(t) - 0.5) for t in inner]
+    labels = [-1.0] * n_outer + [1.0] * n_inner
+    if shuffle:
+        order = list(range(len(points)))
+        rng.shuffle(order)
+        points = [points[i] for i in order]
+        labels = [labels[i] for i in order]
+    if sigma is not None:
+        # row by row, x then y: the order NumPy fills a (n, 2) array
+        points = [(x + rng.normal(0.0, sigma), y + rng.normal(0.0, sigma)) for x, y in points]
+    metadata = {
+        "name": "make_moons",
+        "n_samples": len(points),
+        "noise": sigma,
+        "seed": seed,
+        "shuffle": shuffle,
+    }
+    return Dataset(tuple(points), tuple(labels), metadata)

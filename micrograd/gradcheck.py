@@ -27,6 +27,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from micrograd._checks import check_instance, check_int, check_real, check_sequence, fail
 from micrograd.engine import Value, is_number
 from micrograd.nn import Module
 
@@ -53,48 +54,23 @@ DEFAULT_ATOL = 1e-7
 """Allowed absolute disagreement, for gradients near zero."""
 
 
-def _check_real(name: str, value: object) -> float:
-    if not is_number(value):
-        raise TypeError(f"{name} must be an int or a float, got {type(value).__name__}")
-    try:
-        number = float(value)
-    except OverflowError:
-        raise ValueError(f"{name} must be finite, got an int too large for a float") from None
-    if not math.isfinite(number):
-        raise ValueError(f"{name} must be finite, got {value!r}")
-    return number
-
-
 def _check_step(h: object) -> float:
-    step = _check_real("h", h)
-    if step <= 0.0:
-        raise ValueError(f"h must be positive, got {step!r}")
-    return step
+    return check_real("h", h, minimum=0.0, above_minimum=True)
 
 
 def _check_tolerance(name: str, value: object) -> float:
-    tolerance = _check_real(name, value)
-    if tolerance < 0.0:
-        raise ValueError(f"{name} must be >= 0, got {tolerance!r}")
-    return tolerance
+    return check_real(name, value, minimum=0.0)
 
 
 def _check_indices(indices: Sequence[int] | None, size: int) -> list[int]:
     if indices is None:
         return list(range(size))
-    if isinstance(indices, str | bytes) or not isinstance(indices, Sequence):
-        raise TypeError(f"indices must be a sequence of ints, got {type(indices).__name__}")
-    checked: list[int] = []
-    for i in indices:
-        if not isinstance(i, int) or isinstance(i, bool):
-            raise TypeError(f"indices must be ints, got {type(i).__name__}: {i!r}")
-        if not 0 <= i < size:
-            raise ValueError(
-                f"index {i} is out of range: there are {size} inputs (0 to {size - 1})"
-            )
-        checked.append(i)
+    chosen = check_sequence("indices", indices, "a list or tuple of ints")
+    checked = [
+        check_int(f"indices[{k}]", i, minimum=0, maximum=size - 1) for k, i in enumerate(chosen)
+    ]
     if len(set(checked)) != len(checked):
-        raise ValueError(f"indices must not repeat, got {list(indices)}")
+        fail("indices", "distinct (no index twice)", list(chosen))
     return checked
 
 
@@ -119,7 +95,7 @@ def _finite_output(value: object, where: str) -> float:
     if isinstance(value, Value):
         value = value.data
     if not is_number(value):
-        raise TypeError(f"the function must return a number or a Value, got {type(value).__name__}")
+        fail("the function's result", "a number or a Value", value, TypeError)
     if not math.isfinite(value):
         raise ValueError(f"the function is not finite {where}: got {value!r}")
     return float(value)
@@ -144,7 +120,7 @@ def numerical_derivative(f: Callable[[float], float], x: float, h: float = DEFAU
         12.0
 
     """
-    x = _check_real("x", x)
+    x = check_real("x", x)
     step = _check_step(h)
     x_above, x_below = _nudged(x, step, "x")
     above = _finite_output(f(x_above), f"at x + h = {x_above!r}")
@@ -183,17 +159,34 @@ def numerical_gradient(
         [5.0, 3.0]
 
     """
+    return [estimate for estimate, _ in _central_differences(f, point, h, indices)]
+
+
+def _central_differences(
+    f: Callable[[list[float]], object],
+    point: Sequence[float],
+    h: object,
+    indices: Sequence[int] | None = None,
+) -> list[tuple[float, float]]:
+    """:func:`numerical_gradient`'s estimates, each with how much rounding in ``f`` can blur it.
+
+    ``f``'s two outputs are each rounded to a float, so their difference can be
+    off by up to about one float spacing of each: divided by ``2 h``, that is the
+    blur. It is large when ``|f|`` is large or ``h`` tiny.
+    """
     step = _check_step(h)
-    base = [_check_real(f"point[{i}]", v) for i, v in enumerate(point)]
+    base = [check_real(f"point[{i}]", v) for i, v in enumerate(check_sequence("point", point))]
     chosen = _check_indices(indices, len(base))
-    estimates = []
+    results = []
     for i in chosen:
-        above, below = list(base), list(base)
-        above[i], below[i] = _nudged(base[i], step, f"coordinate {i}")
-        f_above = _finite_output(f(above), f"with coordinate {i} at {above[i]!r}")
-        f_below = _finite_output(f(below), f"with coordinate {i} at {below[i]!r}")
-        estimates.append((f_above - f_below) / (2.0 * step))
-    return estimates
+        x_above, x_below = _nudged(base[i], step, f"coordinate {i}")
+        above, below = list(base), list(base)  # fresh lists: f may keep or change them
+        above[i], below[i] = x_above, x_below
+        f_above = _finite_output(f(above), f"with coordinate {i} at {x_above!r}")
+        f_below = _finite_output(f(below), f"with coordinate {i} at {x_below!r}")
+        blur = (math.ulp(f_above) + math.ulp(f_below)) / (2.0 * step)
+        results.append(((f_above - f_below) / (2.0 * step), blur))
+    return results
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,27 +276,52 @@ class GradientMismatch(AssertionError):
         )
         self.check = check
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle and copy support: rebuilt from the check, with any notes added since."""
+        return (type(self), (self.check,), vars(self))
+
 
 def _finish(
     autodiff: Sequence[float],
-    numerical: Sequence[float],
+    numerical: Sequence[tuple[float, float]],
     indices: Sequence[int],
+    h: float,
     rtol: float,
     atol: float,
 ) -> GradientCheck:
+    """The check of ``autodiff`` against the ``(estimate, blur)`` pairs.
+
+    Raises:
+        GradientMismatch: If a gradient disagrees by more than the tolerance and
+            more than rounding in the function's output explains.
+        ValueError: If every disagreement is within that rounding: the check cannot
+            tell at this ``h``, and the message suggests a larger one.
+
+    """
     comparisons = tuple(
-        GradientComparison(i, a, n) for i, a, n in zip(indices, autodiff, numerical, strict=True)
+        GradientComparison(i, a, n)
+        for i, a, (n, _) in zip(indices, autodiff, numerical, strict=True)
     )
     check = GradientCheck(comparisons, rtol, atol)
-    if not check.ok:
+    if check.ok:
+        return check
+    blurs = {i: blur for i, (_, blur) in zip(indices, numerical, strict=True)}
+    if any(c.error > blurs[c.index] for c in check.mismatches):
         raise GradientMismatch(check)
-    return check
+    worst = max(check.mismatches, key=lambda c: blurs[c.index])
+    allowed = atol + rtol * max(abs(worst.autodiff), abs(worst.numerical))
+    blur = blurs[worst.index]
+    larger = 10.0 ** math.ceil(math.log10(h * blur / allowed * 10.0))
+    raise ValueError(
+        f"h={h!r} is too small for the function's output: rounding it to floats blurs the "
+        f"central difference of index {worst.index} by up to {blur:.3g}, more than the "
+        f"tolerance {allowed:.3g}, so autodiff {worst.autodiff!r} vs numerical "
+        f"{worst.numerical!r} proves nothing; use a larger h, e.g. h={larger:g}"
+    )
 
 
 def _output_node(value: object) -> Value:
-    if not isinstance(value, Value):
-        raise TypeError(f"the function must return a Value, got {type(value).__name__}")
-    return value
+    return check_instance("the function's result", value, Value, "a Value")
 
 
 def check_gradients(
@@ -334,8 +352,10 @@ def check_gradients(
     Raises:
         GradientMismatch: If a gradient disagrees beyond ``atol + rtol * scale``.
         TypeError: If ``build`` does not return a ``Value`` or an argument has the wrong type.
-        ValueError: If a tolerance is negative, ``h`` is not positive, or the
-            output is not finite at a nudged point.
+        ValueError: If a tolerance is negative, ``h`` is not positive, the
+            output is not finite at a nudged point, or rounding in the output
+            blurs the central difference more than a disagreement (then the
+            check cannot tell; the message suggests a larger ``h``).
 
     Example:
         >>> check = check_gradients(lambda a, b: a * b + b.relu(), [2.0, 3.0])
@@ -345,12 +365,14 @@ def check_gradients(
     """
     step = _check_step(h)
     rtol, atol = _check_tolerance("rtol", rtol), _check_tolerance("atol", atol)
-    point = [_check_real(f"inputs[{i}]", v) for i, v in enumerate(inputs)]
+    point = [check_real(f"inputs[{i}]", v) for i, v in enumerate(check_sequence("inputs", inputs))]
     leaves = [Value(v) for v in point]
     grads = _output_node(build(*leaves)).backward()
     autodiff = [grads.get(leaf, 0.0) for leaf in leaves]
-    numerical = numerical_gradient(lambda p: _output_node(build(*map(Value, p))).data, point, step)
-    return _finish(autodiff, numerical, range(len(point)), rtol, atol)
+    numerical = _central_differences(
+        lambda p: _output_node(build(*map(Value, p))).data, point, step
+    )
+    return _finish(autodiff, numerical, range(len(point)), step, rtol, atol)
 
 
 def check_model_gradients(
@@ -385,22 +407,23 @@ def check_model_gradients(
         TypeError: If ``model`` is not a :class:`~micrograd.nn.Module`, ``loss``
             does not return a ``Value``, or an index is not an int.
         ValueError: If an index is out of range or repeated, a tolerance is
-            negative, ``h`` is not positive, or the loss is not finite at a
-            nudged point.
+            negative, ``h`` is not positive, the loss is not finite at a
+            nudged point, or rounding in the loss blurs the central difference
+            more than a disagreement (the message suggests a larger ``h``).
 
     """
     if not isinstance(model, Module):
-        raise TypeError(f"model must be a micrograd Module, got {type(model).__name__}")
+        fail("model", "a micrograd.nn model", model, TypeError)
     step = _check_step(h)
     rtol, atol = _check_tolerance("rtol", rtol), _check_tolerance("atol", atol)
     parameters = model.parameters()
     chosen = _check_indices(indices, len(parameters))
     grads = _output_node(loss(model)).backward()
     autodiff = [grads.get(parameters[i], 0.0) for i in chosen]
-    numerical = numerical_gradient(
+    numerical = _central_differences(
         lambda values: _output_node(loss(model.with_parameters(values))).data,
         [p.data for p in parameters],
         step,
         chosen,
     )
-    return _finish(autodiff, numerical, chosen, rtol, atol)
+    return _finish(autodiff, numerical, chosen, step, rtol, atol)

@@ -12,12 +12,15 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from micrograd import plot_data
+from micrograd._checks import fail
 from micrograd.datasets import Dataset
 from micrograd.nn import Module
+from micrograd.plot_data import _check_dataset, _check_run
 from micrograd.trainer import TrainingRun
 
 try:
     import matplotlib.pyplot as plt
+    from matplotlib.axes import Axes
     from matplotlib.colors import ListedColormap
 except ImportError as error:  # pragma: no cover - exercised only without the extra
     raise ImportError(
@@ -26,7 +29,6 @@ except ImportError as error:  # pragma: no cover - exercised only without the ex
     ) from error
 
 if TYPE_CHECKING:
-    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 __all__ = [
@@ -55,6 +57,8 @@ def _whiten(fig: Figure, *axes: Axes) -> None:
 
 def _figure_for(ax: Axes | None, figsize: tuple[float, float]) -> tuple[Figure, Axes]:
     """``ax`` and its figure, or a new figure of ``figsize`` with one axes; both white."""
+    if ax is not None and not isinstance(ax, Axes):
+        fail("ax", "a matplotlib Axes or None", ax, TypeError)
     if ax is None:
         fig, ax = plt.subplots(figsize=figsize, layout="constrained")
     else:
@@ -81,8 +85,7 @@ def _scatter(ax: Axes, rows: Sequence[Mapping[str, float]], outline: bool) -> No
 
 def _check_title(title: object, allow_none: bool) -> None:
     if not (isinstance(title, str) or (allow_none and title is None)):
-        expected = "a str or None" if allow_none else "a str"
-        raise TypeError(f"title must be {expected}, got {type(title).__name__}")
+        fail("title", "a str or None" if allow_none else "a str", title, TypeError)
 
 
 def plot_dataset(dataset: Dataset, ax: Axes | None = None, title: str | None = None) -> Figure:
@@ -92,7 +95,7 @@ def plot_dataset(dataset: Dataset, ax: Axes | None = None, title: str | None = N
         TypeError: If ``dataset`` is not a ``Dataset`` or ``title`` not a str/None.
 
     """
-    plot_data.check_dataset(dataset)
+    _check_dataset(dataset)
     _check_title(title, allow_none=True)
     fig, ax = _figure_for(ax, (4.8, 4.2))
     _scatter(ax, plot_data.dataset_points(dataset), outline=False)
@@ -114,10 +117,10 @@ def plot_losses(run: TrainingRun[Any], ax: Axes | None = None) -> Figure:
     """The total, data and regularization loss at each logged step.
 
     Raises:
-        TypeError: If ``run`` is not a ``TrainingRun``.
+        TypeError: If ``run`` is not a ``TrainingRun`` or ``ax`` not a matplotlib ``Axes``.
 
     """
-    plot_data.check_run(run)
+    _check_run(run)
     fig, ax = _figure_for(ax, (6.4, 3.4))
     for metric in plot_data.LOSS_METRICS:
         ax.plot(*_loss_curve(run, metric), label=metric)
@@ -131,10 +134,10 @@ def plot_accuracy(run: TrainingRun[Any], ax: Axes | None = None) -> Figure:
     """The accuracy, in percent, at each logged step.
 
     Raises:
-        TypeError: If ``run`` is not a ``TrainingRun``.
+        TypeError: If ``run`` is not a ``TrainingRun`` or ``ax`` not a matplotlib ``Axes``.
 
     """
-    plot_data.check_run(run)
+    _check_run(run)
     fig, ax = _figure_for(ax, (6.4, 3.4))
     rows = plot_data.accuracy_history(run)
     ax.plot([r["step"] for r in rows], [r["value"] for r in rows], color="#3b8b5a")
@@ -148,17 +151,22 @@ def plot_training(run: TrainingRun[Any], axes: Sequence[Axes] | None = None) -> 
     """Two panels side by side: :func:`plot_losses` and :func:`plot_accuracy`.
 
     Raises:
-        TypeError: If ``run`` is not a ``TrainingRun``.
+        TypeError: If ``run`` is not a ``TrainingRun`` or ``axes`` not a pair of
+            matplotlib ``Axes``.
         ValueError: If ``axes`` is given but does not hold exactly two axes.
 
     """
-    plot_data.check_run(run)
-    if axes is not None and len(axes) != 2:
-        raise ValueError(f"axes must hold exactly two axes (loss, accuracy), got {len(axes)}")
+    _check_run(run)
     if axes is None:
         _fig, (loss_ax, acc_ax) = plt.subplots(1, 2, figsize=(9.0, 3.4), layout="constrained")
     else:
-        loss_ax, acc_ax = axes
+        try:
+            pair = tuple(axes)  # a list, or the array plt.subplots(1, 2) returns
+        except TypeError:
+            fail("axes", "two matplotlib Axes (loss, accuracy) or None", axes, TypeError)
+        if len(pair) != 2:
+            raise ValueError(f"axes must hold exactly two axes (loss, accuracy), got {len(pair)}")
+        loss_ax, acc_ax = pair
     plot_losses(run, loss_ax)
     return plot_accuracy(run, acc_ax)
 
@@ -193,13 +201,11 @@ def plot_loss_comparison(
 
     """
     if not isinstance(runs, Mapping):
-        raise TypeError(
-            f"runs must be a mapping of names to TrainingRun objects, got {type(runs).__name__}"
-        )
+        fail("runs", "a mapping of names to TrainingRun objects", runs, TypeError)
     for run in runs.values():
-        plot_data.check_run(run)
+        _check_run(run)
     if metric not in plot_data.LOSS_METRICS:
-        raise ValueError(f"metric must be one of {sorted(plot_data.LOSS_METRICS)}, got {metric!r}")
+        fail("metric", f"one of {sorted(plot_data.LOSS_METRICS)}", metric)
     fig, ax = _figure_for(ax, (6.4, 3.4))
     for name, run in runs.items():
         ax.plot(*_loss_curve(run, metric), label=name)

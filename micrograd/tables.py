@@ -10,28 +10,24 @@ import html
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-__all__ = ["Table"]
+from micrograd._checks import check_instance, check_int, check_sequence, fail
+
+__all__ = ["MAX_DIGITS", "Table"]
+
+MAX_DIGITS = 17
+"""The most significant ``digits`` a table shows: 17 tell any two floats apart."""
 
 
 def _check_arguments(rows: object, columns: object, digits: object, caption: object) -> None:
     """The type and range checks of :class:`Table`."""
-    if isinstance(rows, str | bytes | Mapping) or not isinstance(rows, Sequence):
-        raise TypeError(f"rows must be a list of dicts, got {type(rows).__name__}")
-    for i, row in enumerate(rows):
+    for i, row in enumerate(check_sequence("rows", rows, "a list of dicts")):
         if not isinstance(row, Mapping):
-            raise TypeError(f"rows[{i}] must be a dict (a mapping), got {type(row).__name__}")
+            fail(f"rows[{i}]", "a dict (a mapping)", row, TypeError)
     if columns is not None:
-        if isinstance(columns, str | bytes) or not isinstance(columns, Sequence):
-            raise TypeError(f"columns must be a list of column names, got {type(columns).__name__}")
-        for column in columns:
-            if not isinstance(column, str):
-                raise TypeError(f"column names must be strings, got {type(column).__name__}")
-    if not isinstance(digits, int) or isinstance(digits, bool):
-        raise TypeError(f"digits must be an int, got {type(digits).__name__}: {digits!r}")
-    if digits < 1:
-        raise ValueError(f"digits must be at least 1, got {digits}")
-    if not isinstance(caption, str):
-        raise TypeError(f"caption must be a str, got {type(caption).__name__}")
+        for i, column in enumerate(check_sequence("columns", columns, "a list of column names")):
+            check_instance(f"columns[{i}]", column, str, "a str")
+    check_int("digits", digits, minimum=1, maximum=MAX_DIGITS)
+    check_instance("caption", caption, str, "a str")
 
 
 class Table:
@@ -45,9 +41,10 @@ class Table:
 
     Raises:
         TypeError: If ``rows`` is not a sequence of mappings (dicts), ``columns``
-            not a sequence of strings, ``digits`` not an int or ``caption`` not
-            a string.
-        ValueError: If ``digits < 1`` or a column is missing from a row.
+            (or, without ``columns``, the keys of the first row) not strings,
+            ``digits`` not an int or ``caption`` not a string.
+        ValueError: If ``digits`` is not from 1 to :data:`MAX_DIGITS` or a column
+            is missing from a row.
 
     """
 
@@ -63,6 +60,8 @@ class Table:
         _check_arguments(rows, columns, digits, caption)
         self._rows = [dict(row) for row in rows]
         self._columns = list(columns) if columns is not None else list(rows[0]) if rows else []
+        for column in self._columns:  # the keys of rows[0], when no columns are given
+            check_instance("a column name (a key of rows[0])", column, str, "a str")
         for i, row in enumerate(self._rows):
             missing = [c for c in self._columns if c not in row]
             if missing:

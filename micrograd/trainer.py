@@ -16,11 +16,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from micrograd._checks import check_instance, check_int, check_real, fail, is_number, shown
 from micrograd.datasets import Dataset
-from micrograd.engine import is_number
-from micrograd.losses import LossResult, check_alpha, max_margin
+from micrograd.losses import LossResult, max_margin
 from micrograd.nn import Module
-from micrograd.seeding import check_seed, make_rng
+from micrograd.seeding import make_rng
 
 __all__ = [
     "MAX_STEPS",
@@ -64,12 +64,14 @@ def official_micrograd_learning_rate(step: int, total_steps: int = 100) -> float
             below 0.1 and then turn negative).
 
     """
-    _check_int("step", step, 0)
-    _check_step_count("total_steps", total_steps, 1)
+    check_int("step", step, minimum=0)
+    check_int("total_steps", total_steps, minimum=1, maximum=MAX_STEPS)
     if step > total_steps:
-        raise ValueError(
-            f"step must be at most total_steps={total_steps}, got {_shown(step)}; pass the run's "
-            "length as total_steps (past it the rate would turn negative)"
+        fail(
+            "step",
+            f"at most total_steps={total_steps} (pass the run's length as total_steps: "
+            "past it the rate would turn negative)",
+            step,
         )
     return 1.0 - 0.9 * step / total_steps
 
@@ -156,8 +158,9 @@ class TrainingDiverged(ArithmeticError):
         self.last_finite_model = last_finite_model
 
     def __reduce__(self) -> tuple[Any, ...]:
-        """Pickle and copy support: rebuilt from the same four attributes."""
-        return (type(self), (self.step, self.loss, self.run, self.last_finite_model))
+        """Pickle and copy support: rebuilt from the same four attributes, notes included."""
+        args = (self.step, self.loss, self.run, self.last_finite_model)
+        return (type(self), args, vars(self))
 
 
 class TrainingInterrupted(BaseException):
@@ -193,8 +196,8 @@ class TrainingInterrupted(BaseException):
         self.reason = reason
 
     def __reduce__(self) -> tuple[Any, ...]:
-        """Pickle and copy support: rebuilt from ``step``, ``run`` and ``reason``."""
-        return (type(self), (self.step, self.run, self.reason))
+        """Pickle and copy support: rebuilt from ``step``, ``run`` and ``reason``, notes included."""
+        return (type(self), (self.step, self.run, self.reason), vars(self))
 
 
 class TrainingFailed(TrainingInterrupted, Exception):
@@ -238,29 +241,6 @@ def _cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _shown(value: int) -> str:
-    """``value`` for an error message: in full unless it is huge."""
-    return str(value) if value.bit_length() <= 64 else f"an int of {value.bit_length()} bits"
-
-
-def _check_int(name: str, value: object, minimum: int) -> int:
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}: {value!r:.80}")
-    if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {_shown(value)}")
-    return value
-
-
-def _check_step_count(name: str, value: object, minimum: int) -> int:
-    """:func:`_check_int`, and at most :data:`MAX_STEPS`."""
-    count = _check_int(name, value, minimum)
-    if count > MAX_STEPS:
-        raise ValueError(
-            f"{name} must be at most MAX_STEPS = 2**53 = {MAX_STEPS}, got {_shown(count)}"
-        )
-    return count
-
-
 def _is_valid_rate(rate: float) -> bool:
     """True for a number from 0 to the largest float (not NaN, inf or a huge int)."""
     return 0 <= rate <= sys.float_info.max
@@ -270,15 +250,13 @@ def _check_constant_rate(learning_rate: object) -> None:
     if learning_rate is None or callable(learning_rate):
         return
     if not is_number(learning_rate):
-        raise TypeError(
-            "learning_rate must be a number, a function of the step returning one, or None, "
-            f"got {type(learning_rate).__name__}: {learning_rate!r}"
+        fail(
+            "learning_rate",
+            "a number, a function of the step returning one, or None",
+            learning_rate,
+            TypeError,
         )
-    if not _is_valid_rate(learning_rate):
-        raise ValueError(
-            f"learning_rate must be a finite number >= 0, got {learning_rate!r} "
-            "(the rate of every step from step 0)"
-        )
+    check_real("learning_rate", learning_rate, minimum=0.0)
 
 
 def _check_arguments(
@@ -291,25 +269,14 @@ def _check_arguments(
 ) -> None:
     """The argument checks of :func:`train`, all made before step 0."""
     if not isinstance(model, Module):
-        raise TypeError(
-            f"model must be a micrograd.nn model (Neuron, Layer, MLP, Unfused), "
-            f"got {type(model).__name__}"
-        )
-    if not isinstance(dataset, Dataset):
-        raise TypeError(f"dataset must be a Dataset, got {type(dataset).__name__}")
+        fail("model", "a micrograd.nn model (Neuron, Layer, MLP, Unfused)", model, TypeError)
+    data = check_instance("dataset", dataset, Dataset, "a Dataset")
     _check_constant_rate(learning_rate)
     if batch_size is not None:
-        _check_int("batch_size", batch_size, 1)
-        if batch_size > len(dataset):  # type: ignore[operator]
-            raise ValueError(
-                f"batch_size must be at most the dataset size {len(dataset)}, got {batch_size}"
-            )
-    check_seed(seed)
+        check_int("batch_size", batch_size, minimum=1, maximum=len(data))
+    make_rng(seed)  # only to check it, before step 0
     if callback is not None and not callable(callback):
-        raise TypeError(
-            "callback must be a function taking a TrainingRecord (or None), "
-            f"got {type(callback).__name__}: {callback!r}"
-        )
+        fail("callback", "a function taking a TrainingRecord, or None", callback, TypeError)
 
 
 def _is_finite(result: LossResult) -> bool:
@@ -346,10 +313,7 @@ class _Progress(Generic[M]):
                 step, self.run(), f"the learning-rate function raised {error!r}"
             ) from error
         if not is_number(rate):
-            reason = (
-                f"the learning rate for step {step} must be a number, "
-                f"got {type(rate).__name__}: {rate!r}"
-            )
+            reason = f"the learning rate for step {step} must be a number, got {shown(rate)}"
             raise TrainingFailed(step, self.run(), reason) from TypeError(reason)
         if not _is_valid_rate(rate):
             raise InvalidLearningRate(
@@ -438,9 +402,9 @@ def train(
 
     """
     _check_arguments(model, dataset, learning_rate, batch_size, seed, callback)
-    _check_step_count("steps", steps, 0)
-    _check_int("log_every", log_every, 1)
-    check_alpha(alpha)
+    check_int("steps", steps, minimum=0, maximum=MAX_STEPS)
+    check_int("log_every", log_every, minimum=1)
+    check_real("alpha", alpha, minimum=0.0)
     rate_at = _schedule(learning_rate, steps)
     progress = _Progress(model)
     try:

@@ -1,58 +1,44 @@
-"""Build the book as a reader's machine would, and check what it contains.
+"""The book that `nox -s docs` built, as files: pages, figures, glue, launchers, the lite site.
 
-These tests execute every chapter (about a minute); they need the ``docs``
-dependency group, which ``nox -s tests`` installs.
+Marked ``book``: the docs session runs these right after its build, with
+``MICROGRAD_BOOK_HTML`` naming the output and ``MICROGRAD_SPHINX_BUILD`` its command.
 """
 
 from __future__ import annotations
 
-import importlib.util
+import html as html_module
 import json
+import os
 import re
+import shlex
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 import micrograd
-from tests.conftest import skip_unless_available
+from tests.helpers import (
+    BOOK,
+    CHAPTERS,
+    EXERCISE_CHAPTERS,
+    NOTEBOOK_CHAPTERS,
+    SOURCES,
+    launchers,
+    skip_unless_available,
+    solutions_in,
+)
 
-BOOK = Path(__file__).resolve().parents[1] / "book"
-CHAPTERS = [
-    "index",
-    "getting-started",
-    "from-scratch",
-    "build-the-network",
-    "walkthrough",
-    "extras",
-    "design-notes",
-    "troubleshooting",
-    "api",
-    "build-report",
-]
-
-
-def sphinx_build(source: Path, out: Path) -> subprocess.CompletedProcess[str]:
-    """The build command of ``nox -s docs``, into ``out``."""
-    skip_unless_available(
-        importlib.util.find_spec("sphinx") is not None
-        and importlib.util.find_spec("myst_nb") is not None,
-        "the docs dependencies are not installed; run `nox -s tests`",
-    )
-    command = [sys.executable, "-m", "sphinx", "-E", "-j", "auto", "-n", "-W", "--keep-going"]
-    command += ["-b", "html", str(source), str(out)]
-    return subprocess.run(command, capture_output=True, text=True, check=False)
+pytestmark = pytest.mark.book
+GLUE_ROLE = re.compile(r"\{glue(?::\w+)?\}`")
 
 
 @pytest.fixture(scope="module")
-def built_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    skip_unless_available(shutil.which("dot") is not None, "Graphviz's dot program is missing")
-    out = tmp_path_factory.mktemp("book") / "html"
-    done = sphinx_build(BOOK, out)
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-5000:]
-    return out
+def built_book() -> Path:
+    path = Path(os.environ.get("MICROGRAD_BOOK_HTML", BOOK / "_build" / "html")).resolve()
+    if not (path / "index.html").is_file():
+        pytest.fail(f"no built book at {path}: `nox -s docs` builds it, then runs these checks")
+    return path
 
 
 def page(built_book: Path, name: str) -> str:
@@ -67,15 +53,13 @@ def test_every_chapter_page_exists(built_book: Path) -> None:
     assert re.search(r'<span id="build-seconds">\d+ s</span>', page(built_book, "build-report"))
 
 
-def test_walkthrough_shows_graph_figures_and_the_337_check(built_book: Path) -> None:
+def test_walkthrough_shows_its_figures_and_the_337_check(built_book: Path) -> None:
     html = page(built_book, "walkthrough")
     assert "parameter check passed: 337 == 337" in html
     images = [src for src in re.findall(r'<img[^>]*src="([^"]+)"', html) if "_images/" in src]
-    svgs = [src for src in images if src.endswith(".svg")]
+    # the warm-up's graph is drawn in from-scratch, not again here
+    assert not [src for src in images if src.endswith(".svg")], images
     pngs = [src for src in images if src.endswith(".png")]
-    assert len(svgs) == 1, images  # the computation graph, rendered by Graphviz
-    graph = (built_book / svgs[0]).read_text(encoding="utf-8")
-    assert re.search(r"data (-|&#45;)20\.0000", graph)  # Graphviz writes '-' as &#45;
     assert len(pngs) == 4, images  # dataset, loss, accuracy, decision boundary
     for src in images:
         assert (built_book / src).stat().st_size > 1000, src
@@ -95,29 +79,64 @@ def test_from_scratch_sits_between_getting_started_and_the_walkthrough(built_boo
 def test_from_scratch_shows_its_figures_and_graphs(built_book: Path) -> None:
     html = page(built_book, "from-scratch")
     tags = re.findall(r'<img[^>]*src="_images/[^>]*>', html)
-    sources = [re.search(r'src="([^"]+)"', tag).group(1) for tag in tags]  # type: ignore[union-attr]
-    assert [src.rsplit(".", 1)[1] for src in sources] == ["png", "svg", "svg", "svg"]
-    for tag, src in zip(tags, sources, strict=True):
-        assert re.search(r'alt="[^"]{10,}"', tag), tag
+    figures = {}
+    for tag in tags:
+        alt = re.search(r'alt="([^"]{10,})"', tag)
+        assert alt is not None, tag
+        src = re.search(r'src="([^"]+)"', tag).group(1)  # type: ignore[union-attr]
         assert (built_book / src).stat().st_size > 1000, src
-    warm_up_graph = (built_book / sources[1]).read_text(encoding="utf-8")
-    assert "grad 46.0000" in warm_up_graph
-    assert re.search(r"data (-|&#45;)20\.0000", warm_up_graph)
+        figures[alt.group(1)] = src
+
+    def figure(words: str) -> str:
+        (src,) = [src for alt, src in figures.items() if words in alt]
+        return src
+
+    assert figure("The curve f(x)").endswith(".png")
+    assert figure("Log-log plot of the forward and central").endswith(".png")  # two Vs
+    warm_up_graph = figure("Computation graph of the warm-up expression")
+    fused_graph = figure("linear node")
+    warm_up_svg = (built_book / warm_up_graph).read_text(encoding="utf-8")
+    assert "grad 46.0000" in warm_up_svg
+    assert re.search(r"data (-|&#45;)20\.0000", warm_up_svg)
     for label in ("relu(z)", "z·z", "q·x"):
-        assert label in warm_up_graph
-    assert "linear" in (built_book / sources[3]).read_text(encoding="utf-8")
+        assert label in warm_up_svg
+    assert "linear" in (built_book / fused_graph).read_text(encoding="utf-8")
+
+
+def text_of(html: str) -> str:
+    """The page's visible words, one space apart, with HTML entities decoded."""
+    return html_module.unescape(" ".join(re.sub(r"<[^>]+>", "", html).split()))
 
 
 def test_from_scratch_prose_numbers_come_from_cells(built_book: Path) -> None:
     html = page(built_book, "from-scratch")
-    assert html.count('class="pasted-text"') >= 20
-    text = " ".join(re.sub(r"<[^>]+>", "", html).split())
+    assert html.count('class="pasted-text"') >= 30
+    text = text_of(html)
     for claim in [
         "gets back 46.",
+        # the log-log plot's conclusion: each V's bottom, measured
+        (
+            "the central difference is best at h = 1e-05 (an error of 1.9e-10) and the "
+            "forward difference at h = 1e-08 (an error of 4.9e-08)"
+        ),
+        "its error here is 2.3e-10, against 1.9e-10 at 1e-5, so within a factor of 2",
+        # why two rows of the path table read the same
+        "Each of these 2 routes is listed twice, once for each of the two edges from z into z·z.",
         "The sum over all paths is 46, exactly what backward() returned",
         "On the warm-up it returns -20 instead of 46",
-        "the README promises: g = 24.7041, dg/da = 138.8338, dg/db = 645.5773.",
+        # backprop by hand, then two wrong orders
+        "2x → x 62 + -8 × 2 = 46",  # noqa: RUF001 - the printed multiplication sign
+        "The answer is 0. With q one place too early the answer is -42",
+        # the recursive sort's failure, live, then the stack
+        "sys.getrecursionlimit() calls, 1000 here",
+        "RecursionError: maximum recursion depth exceeded",
+        # the zero_grad bug
+        "the run that forgot holds -19.8 in w.grad where its loss has a gradient of -1.8",
+        "-18 is still in the field",
+        "after 3 steps w = 1.9990, as in the zeroed run",
+        "that README promises: g = 24.7041, dg/da = 138.8338, dg/db = 645.5773.",
         "On 20 random expressions, all 60 gradients agree",
+        "The next chapter, Build the network, starts from the engine cell of section 6",
     ]:
         assert claim in text, claim
     engine = re.search(r"That is the whole engine: (\d+) non-blank lines\.", text)
@@ -125,27 +144,42 @@ def test_from_scratch_prose_numbers_come_from_cells(built_book: Path) -> None:
     assert 30 <= int(engine.group(1)) <= 50  # "about 40 lines", counted by the build
 
 
-def test_from_scratch_exercise_solutions_are_executed_and_folded(built_book: Path) -> None:
-    html = page(built_book, "from-scratch")
+@pytest.mark.parametrize("name", EXERCISE_CHAPTERS)
+def test_exercise_solutions_are_executed_and_folded(built_book: Path, name: str) -> None:
+    html = page(built_book, name)
     solutions = html.split('class="solution dropdown admonition"')[1:]
-    assert len(solutions) == 4
+    assert len(solutions) == solutions_in(name)
     for solution in solutions:
         assert 'class="cell_output' in solution.split("</section>")[0]
     assert "togglebutton.js" in html
-    text = " ".join(re.sub(r"<[^>]+>", "", html).split())
+
+
+def test_from_scratch_exercises_run_on_the_readers_engine(built_book: Path) -> None:
+    html = page(built_book, "from-scratch")
+    text = text_of(html)
     assert "dy/da = -2.0, dy/db = -3.0" in text
-    assert "dy/dx = 12.0; the broken pass says 4.0" in text
+    # exercise 2 runs the overwriting pass on the reader's Node, and each edge brings
+    # a different amount, so the one it keeps can be named
+    assert "each edge brings {'into 3·x': 9.0, 'into x+1': 6.0, 'into y': 1.0}" in text
+    assert "dy/dx = 16.0; the overwriting pass says 9.0" in text
+    numbers = re.findall(r'<span class="caption-number">Exercise (\d+) </span>', html)
+    assert numbers == ["1", "2", "3", "4"]  # numbered within the chapter
 
 
-def test_from_scratch_code_fits_the_column() -> None:
-    source = (BOOK / "from-scratch.md").read_text(encoding="utf-8")
-    cell = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```$", re.MULTILINE | re.DOTALL)
-    cells = cell.findall(source)
-    assert len(cells) > 20
-    # sphinx-book-theme's desktop column shows about 80 characters of code before
-    # scrolling (the browser tests measure the real thing)
-    too_long = [line for cell in cells for line in cell.splitlines() if len(line) > 80]
-    assert too_long == []
+def test_the_recursive_sort_is_taught_once_in_from_scratch() -> None:
+    scratch = (BOOK / "from-scratch.md").read_text(encoding="utf-8")
+    notes = (BOOK / "design-notes.md").read_text(encoding="utf-8")
+    assert "def topological_sort_recursive(root):" in scratch
+    assert "except RecursionError" in scratch
+    assert "except RecursionError" not in notes
+    assert "def recursive_order" not in notes
+    assert "{doc}`from-scratch` (section 5)" in notes
+    engine = scratch.split("# The engine: Node, topological_sort, backward.")[1]
+    engine = engine.split("```")[0]
+    assert "class Node:" in engine
+    assert "def backward(root):" in engine
+    assert "stack.append((node, True))" in engine  # the (node, inputs placed) stack
+    assert "else:" not in engine  # no for ... else
 
 
 def test_prose_numbers_are_glued_from_executed_cells(built_book: Path) -> None:
@@ -159,117 +193,19 @@ def test_prose_numbers_are_glued_from_executed_cells(built_book: Path) -> None:
             assert "Glue reference" not in html, name
 
 
-# -- every number in the prose is glued, set in a code cell, or documented below ----------
-
-FENCE = re.compile(r"^(`{3,}|:{3,})\s*(?:\{([\w:-]+)\})?")
-GLUE_ROLE = re.compile(r"\{glue(?::\w+)?\}`")
-PROSE_NUMBER = re.compile(r"(?<![\w.])\d+(?:,\d{3})*(?:\.\d+)?(?:e-?\d+)?(?!\w)")
-MAX_CODE_LINE = 88  # characters a code cell shows at desktop width without clipping
-
-# Numbers the prose quotes from somewhere other than its own cells, and where to find them.
-QUOTED_NUMBERS = {
-    "getting-started": {"3.11": ("pyproject.toml", 'requires-python = ">=3.11"')},
-    "walkthrough": {
-        "12": ("tests/test_parity.py", "steps = 12"),
-        "30": ("tests/test_parity.py", "moons(30, noise=0.1, seed=1337)"),
-        "1e-12": ("tests/test_parity.py", "rel=1e-12"),
-        "1e-9": ("tests/test_parity.py", "rel=1e-9"),
-    },
-}
+@pytest.mark.parametrize("name", NOTEBOOK_CHAPTERS)
+def test_every_notebook_chapter_offers_its_launchers_and_a_download(
+    built_book: Path, name: str
+) -> None:
+    links = set(re.findall(r'href="([^"]+)"', page(built_book, name)))
+    assert set(launchers(name).values()) <= links
+    assert f"_sources/{name}.ipynb" in links
+    lite_contents = json.loads((built_book / "lite/api/contents/book/all.json").read_text())
+    assert f"{name}.ipynb" in {item["name"] for item in lite_contents["content"]}
 
 
-def split_chapter(text: str) -> tuple[str, list[str]]:
-    """A MyST chapter's prose, and the source of each of its code cells."""
-    if text.startswith("---\n"):
-        text = text[text.index("\n---\n", 4) + 5 :]
-    prose: list[str] = []
-    cells: list[str] = []
-    fence: tuple[str, str] | None = None
-    for line in text.splitlines():
-        if fence is None:
-            opening = FENCE.match(line)
-            if opening:
-                fence = (opening.group(1), opening.group(2) or "")
-                if fence[1] == "code-cell":
-                    cells.append("")
-            else:
-                prose.append(line)
-        elif line.strip() == fence[0]:
-            fence = None
-        elif fence[1] == "code-cell":
-            cells[-1] += line + "\n"
-    return "\n".join(prose), [cell_source(cell) for cell in cells]
-
-
-def cell_source(cell: str) -> str:
-    """A code cell's Python, without its options (``:tags:`` or a ``---`` YAML block)."""
-    if cell.startswith("---\n"):
-        return cell[cell.index("\n---\n", 4) + 5 :]
-    return re.sub(r"\A(?::[\w-]+:.*\n)+", "", cell)
-
-
-def prose_numbers(prose: str) -> list[str]:
-    """The numbers a reader sees in running text (not in code, roles or link targets)."""
-    prose = re.sub(r"\{[\w:-]+\}`[^`]*`", " ", prose)  # {glue:text}`...`, {doc}`...`
-    prose = re.sub(r"`[^`]*`", " ", prose)  # inline code
-    prose = re.sub(r"\]\([^)]*\)", "]", prose)  # link targets
-    prose = re.sub(r"^#+\s+\d+\.\s", "", prose, flags=re.MULTILINE)  # "## 5. The loss"
-    return PROSE_NUMBER.findall(prose)
-
-
-def appears_in_code(number: str, cells: list[str]) -> bool:
-    code = re.sub(r"(?<=\d)_(?=\d)", "", "\n".join(cells))  # 100_000 -> 100000
-    plain = re.escape(number.replace(",", ""))
-    return re.search(rf"(?<![\w.])(?<!e-){plain}(?![\w.]\d)(?!\w)", code) is not None
-
-
-SOURCES = sorted(path.stem for path in BOOK.glob("*.md"))
-
-
-@pytest.mark.parametrize("name", SOURCES)
-def test_every_prose_number_is_glued_set_in_a_cell_or_quoted(name: str) -> None:
-    """A number in running text comes from a glue role, or is a setting/assert of a cell.
-
-    Anything else must be listed in ``QUOTED_NUMBERS`` with the file that says it.
-    """
-    prose, cells = split_chapter((BOOK / f"{name}.md").read_text(encoding="utf-8"))
-    quoted = QUOTED_NUMBERS.get(name, {})
-    unproven = [
-        number
-        for number in prose_numbers(prose)
-        if number not in quoted and not appears_in_code(number, cells)
-    ]
-    assert unproven == [], f"{name}.md: numbers typed into the prose: {unproven}"
-    root = BOOK.parent
-    for number, (source, evidence) in quoted.items():
-        assert evidence in (root / source).read_text(encoding="utf-8"), (name, number, source)
-
-
-def test_the_number_checks_catch_a_typed_in_number() -> None:
-    chapter = "---\nk: v\n---\n# T\n\n```{code-cell} python\nrun(steps=60)\n```\n\n"
-    prose, cells = split_chapter(chapter + "After 60 steps the loss is 0.25.\n")
-    assert prose_numbers(prose) == ["60", "0.25"]
-    assert appears_in_code("60", cells)
-    assert not appears_in_code("0.25", cells)
-    assert not appears_in_code("12", ["assert x < 1e-12"])
-    assert prose_numbers("## 5. The loss\n{glue:text}`a:.2f` and `h = 0.25`") == []
-    assert cell_source("---\nmystnb:\n  image:\n    alt: 337\n---\nfig = f()\n") == "fig = f()\n"
-    assert cell_source(":tags: [hide-input]\nx = 1\n") == "x = 1\n"
-
-
-@pytest.mark.parametrize("name", SOURCES)
-def test_code_cell_lines_fit_the_text_column(name: str) -> None:
-    _, cells = split_chapter((BOOK / f"{name}.md").read_text(encoding="utf-8"))
-    long_lines = [line for cell in cells for line in cell.splitlines() if len(line) > MAX_CODE_LINE]
-    assert long_lines == [], f"{name}.md: code lines over {MAX_CODE_LINE} characters"
-
-
-def test_launch_and_download_buttons(built_book: Path) -> None:
-    for name in ["getting-started", "from-scratch", "walkthrough", "extras", "troubleshooting"]:
-        html = page(built_book, name)
-        assert "https://mybinder.org/v2/gh/" in html
-        assert f"/main?urlpath=lab/tree/book/{name}.md" in html
-        assert f"_sources/{name}.ipynb" in html
+def test_the_notebook_chapters_include_the_walkthrough() -> None:
+    assert "walkthrough" in NOTEBOOK_CHAPTERS
 
 
 def test_downloadable_notebook_holds_outputs(built_book: Path) -> None:
@@ -306,30 +242,19 @@ def test_a_failing_cell_fails_the_build(tmp_path: Path) -> None:
     for folder in ("_static", "_ext"):
         shutil.copytree(BOOK / folder, source / folder)
     (source / "index.md").write_text(FAILING_CHAPTER, encoding="utf-8")
-    done = sphinx_build(source, tmp_path / "html")
+    command = os.environ.get("MICROGRAD_SPHINX_BUILD")
+    skip_unless_available(command is not None, "the docs session's build command is not set")
+    assert command is not None
+    done = subprocess.run(
+        [*shlex.split(command), str(source), str(tmp_path / "html")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode != 0
     output = done.stdout + done.stderr
     assert "ExecutionError" in output
     assert "index.md" in output
-
-
-def test_every_notebook_chapter_offers_binder_jupyterlite_and_colab(built_book: Path) -> None:
-    lite_contents = json.loads((built_book / "lite/api/contents/book/all.json").read_text())
-    in_lite = {item["name"] for item in lite_contents["content"]}
-    notebooks = sorted(p.stem for p in (BOOK / "notebooks").glob("*.ipynb"))
-    assert "walkthrough" in notebooks
-    for name in notebooks:
-        links = set(re.findall(r'href="([^"]+)"', page(built_book, name)))
-        assert f"{name}.ipynb" in in_lite
-        assert (
-            "https://mybinder.org/v2/gh/micrograd-book/micrograd-book/main"
-            f"?urlpath=lab/tree/book/{name}.md"
-        ) in links
-        assert f"lite/lab/index.html?path=book/{name}.ipynb" in links
-        assert (
-            "https://colab.research.google.com/github/micrograd-book/micrograd-book"
-            f"/blob/main/book/notebooks/{name}.ipynb"
-        ) in links
 
 
 def test_lite_site_serves_this_commit_wheel(built_book: Path) -> None:

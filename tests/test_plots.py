@@ -111,17 +111,37 @@ def test_missing_matplotlib_names_the_extra() -> None:
 @pytest.mark.parametrize(
     ("call", "error", "message"),
     [
-        (lambda: plot_dataset([(0.0, 0.0)]), TypeError, "expected a micrograd.datasets.Dataset"),
+        (
+            lambda: plot_dataset([(0.0, 0.0)]),
+            TypeError,
+            r"dataset must be a Dataset \(from moons\(\), spiral\(\), blobs\(\) or from_points\(\)\), got list \[\(0\.0, 0\.0\)\]",
+        ),
         (lambda: plot_dataset(moons(4), title=3), TypeError, "title must be a str or None"),
-        (lambda: plot_losses("run"), TypeError, "expected the TrainingRun"),
-        (lambda: plot_accuracy(None), TypeError, "expected the TrainingRun"),
-        (lambda: plot_training(0), TypeError, "expected the TrainingRun"),
+        (
+            lambda: plot_losses("run"),
+            TypeError,
+            r"run must be the TrainingRun of train\(\) \(or an error's \.run\), got",
+        ),
+        (
+            lambda: plot_accuracy(None),
+            TypeError,
+            r"run must be the TrainingRun of train\(\) \(or an error's \.run\), got",
+        ),
+        (
+            lambda: plot_training(0),
+            TypeError,
+            r"run must be the TrainingRun of train\(\) \(or an error's \.run\), got",
+        ),
         (lambda: plot_loss_comparison([]), TypeError, "runs must be a mapping"),
-        (lambda: plot_loss_comparison({"a": 1}), TypeError, "expected the TrainingRun"),
+        (
+            lambda: plot_loss_comparison({"a": 1}),
+            TypeError,
+            r"run must be the TrainingRun of train\(\) \(or an error's \.run\), got",
+        ),
         (
             lambda: plot_decision_boundary(None, moons(4)),
             TypeError,
-            "expected a micrograd.nn model",
+            r"model must be a micrograd\.nn model \(MLP, Layer, Neuron, Unfused\), got None",
         ),
         (
             lambda: plot_decision_boundary(MLP(2, [1], seed=0), moons(4), h=50.0),
@@ -157,3 +177,13 @@ def test_a_diverged_model_leaves_its_nan_cells_blank() -> None:
         (rows[0]["x"], rows[-1]["x"]),
         (rows[0]["y"], rows[-1]["y"]),
     )
+
+
+def test_axes_that_are_not_matplotlib_axes_are_type_errors() -> None:
+    run = train(MLP(2, [2, 1], seed=0), moons(8, seed=0), steps=1)
+    with pytest.raises(TypeError, match="ax must be a matplotlib Axes or None, got str 'x'"):
+        plot_losses(run, ax="x")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"axes must be two matplotlib Axes \(loss, accuracy\)"):
+        plot_training(run, axes=5)  # type: ignore[arg-type]
+    _fig, pair = plt.subplots(1, 2)  # a NumPy array of two axes, as matplotlib returns them
+    plot_training(run, axes=pair)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tests.browser.conftest import PHONE, Tab
+from tests.browser.fixtures import PHONE, Tab
 
 PAGE = "build-the-network.html"
 FIGURES = ["The hinge loss relu(1 ", "The library's total loss over 100 training steps"]
