@@ -181,7 +181,7 @@ def bench(session: nox.Session) -> None:
 TORCH = "torch==2.13.0"
 
 
-@nox.session(venv_backend="venv")
+@nox.session(venv_backend="venv", default=False)  # 750 MB: CI and on request
 def torch(session: nox.Session) -> None:
     """Recompute the book's recorded PyTorch numbers and the library's gradients in PyTorch."""
     session.install("-e", ".", "pytest>=8", "numpy", TORCH)  # torch warns without numpy
