@@ -175,6 +175,22 @@ def bench(session: nox.Session) -> None:
     session.run("python", "benchmarks/bench.py", *session.posargs, env=env)
 
 
+# PyTorch 2.13.0's CPU build (about 750 MB), which pip finds through its configured wheel
+# folder. uv does not read pip's configuration and a newer torch pulls several GB of CUDA
+# packages, so this session uses pip (the venv backend) and this exact pin.
+TORCH = "torch==2.13.0"
+
+
+@nox.session(venv_backend="venv", default=False)  # 750 MB: CI and on request
+def torch(session: nox.Session) -> None:
+    """Recompute the book's recorded PyTorch numbers and the library's gradients in PyTorch."""
+    session.install("-e", ".", "pytest>=8", "numpy", TORCH)  # torch warns without numpy
+    env = {"MICROGRAD_REQUIRE_TORCH": "1"}  # a missing torch fails instead of skipping
+    session.run(
+        "pytest", "tests/test_torch_parity.py", "-p", "no:cacheprovider", *session.posargs, env=env
+    )
+
+
 def find_chromium(session: nox.Session) -> str:
     """Debian's Chromium, which Playwright drives instead of downloading a browser."""
     chromium = shutil.which("chromium") or "/usr/bin/chromium"

@@ -19,6 +19,7 @@ CHAPTERS = {
     "index": "micrograd, the book",
     "getting-started": "Getting started",
     "from-scratch": "Backpropagation from scratch",
+    "build-the-network": "Build the network",
     "walkthrough": "Walkthrough: the two-moons demo",
     "extras": "Extras: turning the knobs",
     "design-notes": "Design notes",
