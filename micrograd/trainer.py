@@ -377,9 +377,7 @@ class _Progress(Generic[M]):
                 name = "watch function"
                 self.watch(record, self.current)
         except Exception as error:
-            raise TrainingFailed(
-                record.step, self.run(), f"the {name} raised {error!r}"
-            ) from error
+            raise TrainingFailed(record.step, self.run(), f"the {name} raised {error!r}") from error
 
     def diverged(self, loss: float, accuracy: float) -> TrainingDiverged:
         """The error for a non-finite score or loss of the current model."""

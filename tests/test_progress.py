@@ -30,7 +30,8 @@ def test_a_terminal_gets_one_refreshed_line(monkeypatch: pytest.MonkeyPatch) -> 
     shown.close()
     text = terminal.getvalue()
     assert text.count("\r") == 4
-    assert text.endswith("\n") and text.count("\n") == 1
+    assert text.endswith("\n")
+    assert text.count("\n") == 1
     assert "step 3/4 [####################] loss 0.5, accuracy 75%" in text
 
 
