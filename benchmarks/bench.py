@@ -47,7 +47,7 @@ from micrograd.plot_data import decision_boundary
 from micrograd.trainer import TrainingRun, official_micrograd_learning_rate, train
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tests.reference import demo_job, reference_path, run_reference_demo
+from tools.reference import demo_job, reference_path, run_reference_demo
 
 TARGET_RATIO = 100.0  # times faster than micrograd 0.1.0, side by side
 TARGETS = {"decision_boundary": 0.05, "chain_backward": 5.0}

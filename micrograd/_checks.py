@@ -117,20 +117,19 @@ def check_real(
     """
     if not is_number(value):
         fail(name, "a real number (int or float)", value, TypeError)
-    kind = "a finite number" if finite else "a number"
+    if above_minimum and minimum is not None:
+        bound = f"above {minimum}" + (f" and at most {maximum}" if maximum is not None else "")
+    else:
+        bound = _bounds(minimum, maximum)
+    expected = (("a finite number " if finite else "a number ") + bound).rstrip()
     if isinstance(value, int) and abs(value) > sys.float_info.max:
-        fail(name, f"{kind} within the float range", value)
+        fail(name, expected if bound else f"{expected} within the float range", value)
     number = float(value)
-    if finite and not math.isfinite(number):
-        fail(name, (kind + " " + _bounds(minimum, maximum)).rstrip(), value)
     too_low = minimum is not None and (number <= minimum if above_minimum else number < minimum)
     too_high = maximum is not None and number > maximum
-    if too_low or too_high or (math.isnan(number) and (minimum is not None or maximum is not None)):
-        if above_minimum and minimum is not None:
-            bound = f"above {minimum}" + (f" and at most {maximum}" if maximum is not None else "")
-        else:
-            bound = _bounds(minimum, maximum)
-        fail(name, f"{kind} {bound}", value)
+    nan_out_of_bounds = math.isnan(number) and (minimum is not None or maximum is not None)
+    if (finite and not math.isfinite(number)) or too_low or too_high or nan_out_of_bounds:
+        fail(name, expected, value)
     return number
 
 

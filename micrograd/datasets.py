@@ -10,11 +10,19 @@ from __future__ import annotations
 
 import math
 import random
+import sys
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from micrograd.engine import is_number
+from micrograd._checks import (
+    check_instance,
+    check_int,
+    check_real,
+    check_sequence,
+    fail,
+    is_number,
+)
 from micrograd.seeding import make_rng
 
 __all__ = [
@@ -26,7 +34,6 @@ __all__ = [
     "Dataset",
     "Metadata",
     "blobs",
-    "check_label",
     "moons",
     "spiral",
     "train_test_split",
@@ -35,36 +42,52 @@ __all__ = [
 Point = tuple[float, float]
 
 
+def _is_finite_number(value: object) -> bool:
+    """An int or float within the float range: not NaN, not infinite, not a huge int."""
+    return is_number(value) and abs(value) <= sys.float_info.max
+
+
 def _check_point(i: int, point: object) -> Point:
-    if isinstance(point, str | bytes) or not isinstance(point, Sequence) or len(point) != 2:
-        raise ValueError(f"xs[{i}] must be an (x, y) pair of numbers, got {point!r}")
-    x, y = point
-    if not (is_number(x) and is_number(y)):
-        raise ValueError(f"xs[{i}] must hold two numbers, got {point!r}")
-    if not (math.isfinite(x) and math.isfinite(y)):
-        raise ValueError(f"xs[{i}] must be finite, got {point!r}")
-    return (float(x), float(y))
+    if isinstance(point, Sequence) and not isinstance(point, str | bytes) and len(point) == 2:
+        x, y = point
+        if _is_finite_number(x) and _is_finite_number(y):
+            return (float(x), float(y))
+    return fail(f"xs[{i}]", "an (x, y) pair of finite numbers", point)
 
 
 LABEL_HINT = "0/1 labels must be mapped with y * 2 - 1"
 """What the label checks say about scikit-learn style 0/1 labels."""
 
 
-def check_label(where: str, label: object) -> float:
-    """Return ``label`` as a float if it is -1 or 1 (an int or a float, not a bool).
+def _check_labels(xs: object, ys: object, most: int | None = None) -> tuple[float, ...]:
+    """The labels of the points ``xs``: ``ys`` as floats, if each is -1 or 1.
 
-    Args:
-        where: How to name the label in the error, e.g. ``"ys[3]"``.
-        label: The label to check.
+    Shared by :class:`Dataset` and :func:`micrograd.losses.max_margin`;
+    ``most`` is the most points allowed (``None``: no limit).
 
     Raises:
-        ValueError: If ``label`` is anything else; the message says how to map
-            0/1 labels (``y * 2 - 1``).
+        TypeError: If ``xs`` or ``ys`` is not a sequence.
+        ValueError: If they differ in length, are empty or longer than ``most``,
+            or a label is not -1 or 1 (the message says how to map 0/1 labels).
 
     """
+    points = check_sequence("xs", xs, "a sequence")
+    labels = check_sequence("ys", ys, "a sequence")
+    if len(points) != len(labels):
+        raise ValueError(
+            f"xs and ys must have the same length, got {len(points)} and {len(labels)}"
+        )
+    if not points:
+        raise ValueError("xs and ys need at least one point")
+    if most is not None and len(points) > most:
+        raise ValueError(f"xs must hold at most MAX_SAMPLES={most:,} points, got {len(points):,}")
+    return tuple([_check_label(i, y) for i, y in enumerate(labels)])
+
+
+def _check_label(i: int, label: object) -> float:
     if is_number(label) and label in (-1, 1):
         return float(label)
-    raise ValueError(f"{where} must be -1 or 1, got {label!r}; {LABEL_HINT}")
+    return fail(f"ys[{i}]", f"-1 or 1 ({LABEL_HINT})", label)
 
 
 MAX_SAMPLES = 1_000_000
@@ -96,15 +119,11 @@ class Metadata(Mapping[str, Any]):
     def __init__(self, items: Mapping[str, Any] | None = None) -> None:
         checked: dict[str, Any] = {}
         for key, value in (items or {}).items():
-            if not isinstance(key, str):
-                raise TypeError(f"metadata keys must be strings, got {type(key).__name__}: {key!r}")
+            check_instance("a metadata key", key, str, "a str")
             try:
                 hash(value)
             except TypeError:
-                raise TypeError(
-                    f"metadata[{key!r}] must be hashable (a tuple, not a list), "
-                    f"got {type(value).__name__}"
-                ) from None
+                fail(f"metadata[{key!r}]", "hashable (a tuple, not a list)", value, TypeError)
             checked[key] = value
         object.__setattr__(self, "_items", checked)
 
@@ -167,21 +186,13 @@ class Dataset:
     metadata: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        xs, ys = self.xs, self.ys
-        for name, seq in (("xs", xs), ("ys", ys)):
-            if isinstance(seq, str | bytes) or not isinstance(seq, Sequence):
-                raise TypeError(f"{name} must be a sequence, got {type(seq).__name__}")
-        if len(xs) != len(ys):
-            raise ValueError(f"xs and ys must have the same length, got {len(xs)} and {len(ys)}")
-        if len(xs) == 0:
-            raise ValueError("a dataset needs at least one point")
-        _check_at_most_max_samples(len(xs))
+        ys = _check_labels(self.xs, self.ys, MAX_SAMPLES)
         if not isinstance(self.metadata, Mapping):
-            raise TypeError(f"metadata must be a mapping, got {type(self.metadata).__name__}")
+            fail("metadata", "a mapping", self.metadata, TypeError)
         metadata = Metadata(self.metadata)
         _check_name(metadata.get("name", ""))
-        object.__setattr__(self, "xs", tuple(_check_point(i, p) for i, p in enumerate(xs)))
-        object.__setattr__(self, "ys", tuple(check_label(f"ys[{i}]", y) for i, y in enumerate(ys)))
+        object.__setattr__(self, "xs", tuple(_check_point(i, p) for i, p in enumerate(self.xs)))
+        object.__setattr__(self, "ys", ys)
         object.__setattr__(self, "metadata", metadata)
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -223,35 +234,16 @@ class Dataset:
 
 
 def _check_name(name: object) -> str:
-    if not isinstance(name, str):
-        raise TypeError(f"a dataset's name must be a str, got {type(name).__name__}: {name!r}")
-    return name
-
-
-def _check_at_most_max_samples(n_samples: int) -> int:
-    if n_samples > MAX_SAMPLES:
-        raise ValueError(
-            f"a dataset holds at most MAX_SAMPLES={MAX_SAMPLES:,} points, got {n_samples:,}"
-        )
-    return n_samples
+    return check_instance("a dataset's name", name, str, "a str")
 
 
 def _check_n_samples(n_samples: object) -> int:
-    if not isinstance(n_samples, int) or isinstance(n_samples, bool):
-        raise TypeError(f"n_samples must be an int, got {type(n_samples).__name__}: {n_samples!r}")
-    if n_samples < 2:
-        raise ValueError(f"n_samples must be at least 2 (one point per class), got {n_samples}")
-    return _check_at_most_max_samples(n_samples)
+    """At least 2 (one point per class) and at most :data:`MAX_SAMPLES`."""
+    return check_int("n_samples", n_samples, minimum=2, maximum=MAX_SAMPLES)
 
 
 def _check_noise(noise: object) -> float:
-    if not is_number(noise):
-        raise TypeError(f"noise must be a number, got {type(noise).__name__}: {noise!r}")
-    if not 0 <= noise <= MAX_NOISE:  # False for NaN too
-        raise ValueError(
-            f"noise must be a number with 0 <= noise <= {MAX_NOISE:,.0f} (MAX_NOISE), got {noise!r}"
-        )
-    return float(noise)
+    return check_real("noise", noise, minimum=0.0, maximum=MAX_NOISE)
 
 
 def _jitter(points: list[Point], noise: float, rng: random.Random) -> list[Point]:
@@ -314,13 +306,7 @@ def spiral(
     """
     n = _check_n_samples(n_samples)
     sigma = _check_noise(noise)
-    if not is_number(turns):
-        raise TypeError(f"turns must be a number, got {type(turns).__name__}: {turns!r}")
-    sweep = float(turns)
-    if not 0.0 < sweep <= MAX_TURNS:
-        raise ValueError(
-            f"turns must be a number with 0 < turns <= {MAX_TURNS:,.0f}, got {turns!r}"
-        )
+    sweep = check_real("turns", turns, minimum=0.0, above_minimum=True, maximum=MAX_TURNS)
     rng = make_rng(seed)
     points: list[Point] = []
     ys: list[float] = []
@@ -416,17 +402,15 @@ def train_test_split(
             the dataset has fewer than two points.
 
     """
-    if not isinstance(dataset, Dataset):
-        raise TypeError(f"dataset must be a Dataset, got {type(dataset).__name__}")
-    if not is_number(test_fraction):
-        raise TypeError(f"test_fraction must be a number, got {type(test_fraction).__name__}")
-    if not 0.0 < test_fraction < 1.0:
-        raise ValueError(f"test_fraction must be strictly between 0 and 1, got {test_fraction!r}")
+    check_instance("dataset", dataset, Dataset, "a Dataset")
+    fraction = check_real("test_fraction", test_fraction)
+    if not 0.0 < fraction < 1.0:
+        fail("test_fraction", "a number strictly between 0 and 1", test_fraction)
     if len(dataset) < 2:
         raise ValueError(f"a split needs at least two points, got {len(dataset)}")
     rng = make_rng(seed)
     classes = [[i for i, y in enumerate(dataset.ys) if y == label] for label in (-1.0, 1.0)]
-    counts = _test_counts([len(members) for members in classes], test_fraction)
+    counts = _test_counts([len(members) for members in classes], fraction)
     test: set[int] = set()
     for members, count in zip(classes, counts, strict=True):
         test.update(rng.sample(members, count))
@@ -436,7 +420,7 @@ def train_test_split(
             **dataset.metadata,
             "n_samples": len(indices),
             "split": name,
-            "test_fraction": float(test_fraction),
+            "test_fraction": fraction,
             "split_seed": seed,
         }
         xs = tuple(dataset.xs[i] for i in indices)

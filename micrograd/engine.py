@@ -7,9 +7,25 @@ edge). :meth:`Value.backward` walks the graph once in reverse topological order,
 multiplies local derivatives along the edges (the chain rule) and returns the
 result as a read-only :class:`Gradients` mapping. Nothing in the graph changes.
 
-Every node also gets a creation serial number. A node's inputs always exist
-before the node does, so sorting nodes by serial is a topological order: that is
-how :meth:`Value.backward` orders its sweep without a depth-first search.
+The module reads top to bottom: :class:`Value` and its operations, then
+``backward`` and the helpers of its sweep, then :class:`Gradients`. Pickling and
+copying live in the private module ``micrograd._persistence``.
+
+Two orders, both topological (every node after the nodes it was computed from):
+
+* **Creation order**, used by ``backward``. Every node gets a serial number when
+  it is created, and its inputs exist before it does, so sorting the nodes by
+  serial is a topological order: one C-level sort, no depth-first search.
+  ``backward`` first walks from the output towards the inputs, level by level,
+  collecting the nodes whose gradient can be non-zero; that walk is also where
+  the zero-edge pruning happens, once: a node whose local derivatives are all
+  zero (a ReLU that is off, a point already past the margin) passes nothing
+  on, so its inputs are not followed through it. Then one sweep over those
+  nodes, newest first, applies the chain rule.
+* **Depth-first order**, :func:`topological_order`: children in operand order,
+  the same on every run and independent of when the parts of a graph were
+  built. It is the public order, for reading a graph: :mod:`micrograd.graph`
+  numbers its node ids by it, and the chapters and the DOT files print it.
 
 Floating-point rules (the same for every operation): results follow IEEE 754, so
 a result too large for a float becomes ``inf`` or ``-inf`` (``Value(1e308) * 10``,
@@ -24,17 +40,21 @@ exactly as Python's own ``1.0 + 10**400`` does.
 from __future__ import annotations
 
 import math
-import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import count
 from operator import attrgetter, mul
-from typing import Any, Self, TypeGuard, TypeVar, overload
+from typing import Any, Self, TypeVar, overload
+
+from micrograd import _persistence
+from micrograd._checks import check_instance, fail, is_number
+
+# Pickles written before pickling moved to micrograd._persistence name these here.
+from micrograd._persistence import _gradients_from_items, _node_after_inputs  # noqa: F401
 
 __all__ = [
     "Gradients",
     "Number",
     "Value",
-    "fused_linear",
     "is_number",
     "lift",
     "topological_order",
@@ -44,13 +64,6 @@ Number = int | float
 """A plain Python number accepted wherever a :class:`Value` is expected."""
 
 _T = TypeVar("_T")
-
-
-def _check_number(value: object, what: str) -> float:
-    """Return ``value`` as a float, or raise ``TypeError`` if it is not an int/float."""
-    if is_number(value):
-        return float(value)
-    raise TypeError(f"{what} must be an int or a float, got {type(value).__name__}: {value!r}")
 
 
 class Value:
@@ -103,9 +116,10 @@ class Value:
 
     def __new__(cls, data: Number, label: str = "") -> Self:
         """Create a leaf (built here, with no ``__init__``, so that nothing can re-run it)."""
-        if not isinstance(label, str):
-            raise TypeError(f"label must be a str, got {type(label).__name__}")
-        return _node(_check_number(data, "Value data"), (), (), "", label)  # type: ignore[return-value]
+        if not is_number(data):
+            fail("data", "a real number (int or float)", data, TypeError)
+        check_instance("label", label, str, "a str")
+        return _node(float(data), (), (), "", label)  # type: ignore[return-value]
 
     # -- read-only view ------------------------------------------------------------
 
@@ -136,8 +150,7 @@ class Value:
 
     def with_label(self, label: str) -> Value:
         """Return a copy of this node, with the same inputs and edges, named ``label``."""
-        if not isinstance(label, str):
-            raise TypeError(f"label must be a str, got {type(label).__name__}")
+        check_instance("label", label, str, "a str")
         return _node(self._data, self._children, self._local_grads, self._op, label)
 
     def __repr__(self) -> str:
@@ -156,27 +169,6 @@ class Value:
 
     # Values are graph nodes, so equality and hashing are by identity (the defaults);
     # comparing numbers is done on ``.data``.
-
-    # -- copying and pickling (iterative, so any depth works) -------------------------
-
-    def __copy__(self) -> Value:
-        return _node(self._data, self._children, self._local_grads, self._op, self._label)
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> Value:
-        return _deepcopy_nodes([self], memo)[0]
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        if not self._children:
-            _pickling.take(self)  # leave no stale id behind for a later node to inherit
-            return Value, (self._data, self._label)
-        state = (self._data, self._children, self._local_grads, self._op, self._label)
-        if _pickling.take(self):
-            return _node, state
-        # Pickle every input first, in creation order: each one's own inputs are
-        # then already in the pickler's memo, so no recursion goes deeper than one node.
-        inputs = _creation_order(self)[:-1]
-        _pickling.schedule(inputs)
-        return _node_after_inputs, (tuple(inputs), *state)
 
     # -- arithmetic ----------------------------------------------------------------
 
@@ -332,8 +324,15 @@ class Value:
             if type(term) is Value:
                 children.append(term)
                 total += term._data
+            elif is_number(term):
+                total += term  # an int too large for a float raises OverflowError, as in Python
             else:
-                total += _check_number(term, "a term of Value.sum")
+                fail(
+                    "a term of Value.sum",
+                    "a Value or a real number (int or float)",
+                    term,
+                    TypeError,
+                )
         return _node(total, tuple(children), (1.0,) * len(children), "sum")
 
     @staticmethod
@@ -356,11 +355,11 @@ class Value:
                 f"linear needs as many inputs as weights: {len(weights)} weights, "
                 f"{len(inputs)} inputs"
             )
-        for w in weights:
+        for i, w in enumerate(weights):
             if type(w) is not Value:
-                raise TypeError(f"weights must be Values, got {type(w).__name__}")
+                fail(f"weights[{i}]", "a Value", w, TypeError)
         input_nodes = tuple([lift(x) for x in inputs])
-        return fused_linear(
+        return _fused_linear(
             (*weights, lift(bias)),
             tuple([w._data for w in weights]),
             input_nodes,
@@ -372,15 +371,14 @@ class Value:
     def backward(self) -> Gradients:
         """Differentiate this node with respect to every node it depends on.
 
-        Two phases. First, the nodes whose gradient can be non-zero, in creation
-        order (a topological order: inputs before the nodes computed from them).
-        A node whose local derivatives are all zero (a ReLU that is off, a point
-        already outside the margin) passes nothing on, so the nodes reached only
-        through it are left out: their gradient is zero. Then one sweep from
-        ``self`` back to the inputs applies the chain rule: each node's gradient
-        is multiplied by the local derivative on each of its edges and added to
-        the child's gradient. A node used several times (fan-out) collects the
-        sum over all its uses.
+        Two phases (see the module docstring). First, the nodes whose gradient
+        can be non-zero, in creation order: a node whose local derivatives are
+        all zero (a ReLU that is off, a point already outside the margin) passes
+        nothing on, so the nodes reached only through it are left out: their
+        gradient is zero. Then one sweep from ``self`` back to the inputs
+        applies the chain rule: each node's gradient is multiplied by the local
+        derivative on each of its edges and added to the child's gradient. A
+        node used several times (fan-out) collects the sum over all its uses.
 
         Returns:
             A new read-only :class:`Gradients` mapping ``node -> d self / d node``,
@@ -393,57 +391,96 @@ class Value:
             TypeError: If called on something that is not a ``Value``.
 
         """
-        root = _check_root(self, "backward")
-        grads = _sweep(_creation_order(root, live_only=True), root, live_only=True)
+        root = _check_root(self, "Value.backward's self")
+        grads = _sweep(*_live_nodes(root), root)
         if math.isfinite(sum(grads.values())):
             return Gradients._wrap(grads, root)
         # A non-finite gradient times a zero local derivative is NaN, not zero: with
         # a non-finite gradient anywhere, every edge counts (rare: a diverging model).
-        return Gradients._wrap(_sweep(_creation_order(root), root))
+        return Gradients._wrap(_sweep(_creation_order((root,)), [], root))
+
+    # -- copying and pickling: see micrograd._persistence -----------------------------
+
+    def __copy__(self) -> Value:
+        return _persistence.copy_value(self)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Value:
+        return _persistence.deepcopy_values([self], memo)[0]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _persistence.reduce_value(self)
 
 
-def _sweep(order: list[Value], root: Value, *, live_only: bool = False) -> dict[Value, float]:
+def _sweep(order: list[Value], ends: Iterable[Value], root: Value) -> dict[Value, float]:
     """The chain rule over ``order`` (a creation order ending at ``root``), inputs last.
 
-    ``live_only`` says ``order`` came from ``_creation_order(root, live_only=True)``:
-    the inputs of a node whose local derivatives are all zero may be missing, and
-    that node's edges are skipped (they add zeros while its gradient is finite).
+    ``ends`` are nodes that get a gradient but pass none on (see
+    :func:`_live_nodes`); their inputs need not be in ``order``.
     """
-    grads = dict.fromkeys(order, 0.0)
+    grads = dict.fromkeys(ends, 0.0)
+    grads.update(dict.fromkeys(order, 0.0))
     grads[root] = 1.0
     for node in reversed(order):
         g = grads[node]
-        # A zero gradient adds nothing below it: skip its edges.
-        if g and (not live_only or any(node._local_grads)):
+        if g:  # a zero gradient adds nothing below it: skip its edges
             # zip without strict=: the keyword makes each zip() call several times slower
             for child, local in zip(node._children, node._local_grads):  # noqa: B905
                 grads[child] += g * local
     return grads
 
 
-_set = object.__setattr__
+def _live_nodes(root: Value) -> tuple[list[Value], list[Value]]:
+    """The nodes whose gradient can be non-zero: ``(passing, ends)``.
+
+    The walk goes level by level from ``root``; each level's inputs are gathered
+    with one C-level set union, so the Python loop runs once per node rather
+    than once per edge. This is the one place of the zero-edge pruning: a node
+    whose local derivatives are all zero (and every leaf) is an *end*, whose
+    inputs are not followed (they are still reached if another path leads to
+    them). ``passing`` holds the other nodes, in creation order.
+    """
+    frontier: set[Value] = {root}
+    reached = set(frontier)
+    passing: list[Value] = []
+    ends: list[Value] = []
+    while frontier:
+        inputs = []
+        for node in frontier:
+            if any(node._local_grads):
+                passing.append(node)
+                inputs.append(node._children)
+            else:
+                ends.append(node)
+        frontier = set().union(*inputs) - reached
+        reached |= frontier
+    passing.sort(key=_serial_of)
+    return passing, ends
+
+
+def _creation_order(roots: Iterable[Value]) -> list[Value]:
+    """Every node the ``roots`` depend on, roots included, oldest first.
+
+    A node's inputs exist before the node does, so creation order puts inputs
+    before the nodes computed from them (see the module docstring). Found level
+    by level, like :func:`_live_nodes`, without the pruning.
+    """
+    frontier = set(roots)
+    reached = set(frontier)
+    while frontier:
+        frontier = set().union(*[node._children for node in frontier]) - reached
+        reached |= frontier
+    return sorted(reached, key=_serial_of)
+
+
+def _swept_order(root: Value) -> list[Value]:
+    """The nodes ``backward`` sweeps when every gradient is finite, oldest first."""
+    passing, ends = _live_nodes(root)
+    return sorted([*passing, *ends], key=_serial_of)
+
+
 _new = object.__new__
 _next_serial = count().__next__
 _serial_of = attrgetter("_serial")
-
-
-def is_number(value: object) -> TypeGuard[int | float]:
-    """True for ints and floats (and their subclasses), False for bools and the rest."""
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _format_exponent(k: float) -> str:
-    return str(int(k)) if k.is_integer() else repr(k)
-
-
-def _power(x: float, k: float) -> float:
-    """``x ** k`` with IEEE results where Python raises: overflow and ``0.0 ** -k`` give inf."""
-    try:
-        result: float = x**k  # real: callers rule out a negative base with a fractional k
-    except (OverflowError, ZeroDivisionError):
-        odd_integer = k.is_integer() and k % 2.0 == 1.0
-        return math.copysign(math.inf, x) if odd_integer else math.inf
-    return result
 
 
 def _node(
@@ -453,7 +490,7 @@ def _node(
     op: str,
     label: str = "",
 ) -> Value:
-    """Create an interior node without argument checks (callers guarantee the types)."""
+    """Create a node without argument checks (callers guarantee the types)."""
     node: Value = _new(Value)
     node._data = data
     node._children = children
@@ -464,64 +501,8 @@ def _node(
     return node
 
 
-def _node_after_inputs(
-    inputs: tuple[Value, ...],
-    data: float,
-    children: tuple[Value, ...],
-    local_grads: tuple[float, ...],
-    op: str,
-    label: str,
-) -> Value:
-    """Unpickle a node whose ``inputs`` (its whole graph, unpickled first) are ready."""
-    del inputs  # unpickled only so that they exist, and are shared, before this node
-    return _node(data, children, local_grads, op, label)
-
-
-class _PicklingSchedule(threading.local):
-    """Which nodes are being pickled after all their inputs (per thread).
-
-    When a node is pickled on its own, its whole graph is written first, inputs
-    first (see ``Value.__reduce__``); the nodes of that graph are then pickled
-    one by one, each only referring to inputs already in the pickler's memo.
-    This bookkeeping only decides how deep the pickler recurses; the pickled
-    content is the same either way.
-    """
-
-    def __init__(self) -> None:
-        self.pending: set[int] = set()
-
-    def schedule(self, nodes: Iterable[Value]) -> None:
-        """Mark ``nodes`` (in creation order) as about to be pickled, inputs first."""
-        self.pending = {id(node) for node in nodes}
-
-    def take(self, node: Value) -> bool:
-        """Whether ``node``'s inputs are pickled before it (and forget the mark)."""
-        if id(node) in self.pending:
-            self.pending.discard(id(node))
-            return True
-        return False
-
-
-_pickling = _PicklingSchedule()
-
-
-def _deepcopy_nodes(roots: Sequence[Value], memo: dict[int, Any]) -> list[Value]:
-    """Deep copies of ``roots``, made inputs first; nodes already in ``memo`` are reused."""
-    for node in sorted(_reachable(roots), key=_serial_of):
-        if id(node) not in memo:
-            children = tuple([memo[id(child)] for child in node._children])
-            memo[id(node)] = _node(node._data, children, node._local_grads, node._op, node._label)
-    return [memo[id(root)] for root in roots]
-
-
-def _check_root(root: object, caller: str) -> Value:
-    """Return ``root`` if it is a :class:`Value`, else raise a ``TypeError`` naming ``caller``."""
-    if not isinstance(root, Value):
-        raise TypeError(
-            f"{caller} expects a Value (the output node of a graph), "
-            f"got {type(root).__name__}: {root!r:.80}"
-        )
-    return root
+def _check_root(root: object, name: str = "root") -> Value:
+    return check_instance(name, root, Value, "a Value (the output node of a graph)")
 
 
 def lift(value: Value | Number) -> Value:
@@ -536,7 +517,7 @@ def lift(value: Value | Number) -> Value:
     return Value(value)  # type: ignore[arg-type]
 
 
-def fused_linear(
+def _fused_linear(
     parameters: tuple[Value, ...],
     weight_data: tuple[float, ...],
     inputs: tuple[Value, ...],
@@ -560,36 +541,18 @@ def fused_linear(
     )
 
 
-def _reachable(roots: Iterable[Value], *, live_only: bool = False) -> set[Value]:
-    """Every node the ``roots`` depend on, roots included, found level by level.
-
-    Each level's inputs are gathered with one C-level set union, so the Python
-    loop runs once per node rather than once per edge. With ``live_only``, the
-    inputs of a node whose local derivatives are all zero are not followed
-    (they are still reached if another path leads to them).
-    """
-    frontier = set(roots)
-    reached = set(frontier)
-    while frontier:
-        if live_only:
-            inputs = [node._children for node in frontier if any(node._local_grads)]
-        else:
-            inputs = [node._children for node in frontier]
-        frontier = set().union(*inputs) - reached
-        reached |= frontier
-    return reached
+def _format_exponent(k: float) -> str:
+    return str(int(k)) if k.is_integer() else repr(k)
 
 
-def _creation_order(root: Value, *, live_only: bool = False) -> list[Value]:
-    """Every node ``root`` depends on, oldest first: a topological order.
-
-    A node's inputs exist before the node does, so creation order puts inputs
-    before the nodes computed from them, and sorting by the serial number each
-    node gets at creation costs one C-level sort instead of a depth-first search.
-    ``live_only`` leaves out the nodes reached only through all-zero local
-    derivatives (see :func:`_reachable`).
-    """
-    return sorted(_reachable((root,), live_only=live_only), key=_serial_of)
+def _power(x: float, k: float) -> float:
+    """``x ** k`` with IEEE results where Python raises: overflow and ``0.0 ** -k`` give inf."""
+    try:
+        result: float = x**k  # real: callers rule out a negative base with a fractional k
+    except (OverflowError, ZeroDivisionError):
+        odd_integer = k.is_integer() and k % 2.0 == 1.0
+        return math.copysign(math.inf, x) if odd_integer else math.inf
+    return result
 
 
 def topological_order(root: Value) -> list[Value]:
@@ -598,13 +561,14 @@ def topological_order(root: Value) -> list[Value]:
     Iterative depth-first search, so graphs of any depth work (a recursive
     version fails near Python's recursion limit of about 1,000). Children are
     visited in operand order, so the order is the same on every run; node ids in
-    :mod:`micrograd.graph` are positions in this order.
+    :mod:`micrograd.graph` are positions in this order. (``backward`` uses
+    creation order instead: see the module docstring.)
 
     Raises:
         TypeError: If ``root`` is not a :class:`Value`.
 
     """
-    _check_root(root, "topological_order")
+    _check_root(root)
     order: list[Value] = []
     visited = {root}
     stack: list[tuple[Value, Iterator[Value]]] = [(root, iter(root._children))]
@@ -621,6 +585,9 @@ def topological_order(root: Value) -> list[Value]:
             stack.pop()
             order.append(node)
     return order
+
+
+_set = object.__setattr__
 
 
 class Gradients(Mapping[Value, float]):
@@ -672,7 +639,7 @@ class Gradients(Mapping[Value, float]):
         root = self._root
         if root is not None:
             known = self._table
-            whole = {node: known.get(node, 0.0) for node in _creation_order(root)}
+            whole = {node: known.get(node, 0.0) for node in _creation_order((root,))}
             _set(self, "_table", whole)
             _set(self, "_root", None)
             return whole
@@ -723,21 +690,16 @@ class Gradients(Mapping[Value, float]):
     def __delattr__(self, name: str) -> None:
         raise AttributeError("Gradients are read-only")
 
+    # -- copying and pickling: see micrograd._persistence -----------------------------
+
     def __copy__(self) -> Gradients:
         return Gradients._wrap(dict(self._whole()))
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Gradients:
-        table = self._whole()
-        copies = _deepcopy_nodes(list(table), memo)
-        copy = Gradients._wrap(dict(zip(copies, table.values(), strict=True)))
-        memo[id(self)] = copy
-        return copy
+        return _persistence.deepcopy_gradients(self._whole(), self, memo)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        table = self._whole()
-        nodes = sorted(table, key=_serial_of)  # inputs first: see Value.__reduce__
-        _pickling.schedule(nodes)
-        return _gradients_from_items, (tuple(nodes), tuple(table[n] for n in nodes))
+        return _persistence.reduce_gradients(self._whole())
 
     def __repr__(self) -> str:
         return f"Gradients({len(self)} nodes)"
@@ -748,8 +710,3 @@ _MISSING = object()
 
 def _is_positive_zero(value: object) -> bool:
     return type(value) is float and value == 0.0 and math.copysign(1.0, value) == 1.0
-
-
-def _gradients_from_items(nodes: tuple[Value, ...], grads: tuple[float, ...]) -> Gradients:
-    """Unpickle a :class:`Gradients`."""
-    return Gradients._wrap(dict(zip(nodes, grads, strict=True)))

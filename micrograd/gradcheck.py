@@ -27,6 +27,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from micrograd._checks import check_instance, check_int, check_real, check_sequence, fail
 from micrograd.engine import Value, is_number
 from micrograd.nn import Module
 
@@ -53,48 +54,23 @@ DEFAULT_ATOL = 1e-7
 """Allowed absolute disagreement, for gradients near zero."""
 
 
-def _check_real(name: str, value: object) -> float:
-    if not is_number(value):
-        raise TypeError(f"{name} must be an int or a float, got {type(value).__name__}")
-    try:
-        number = float(value)
-    except OverflowError:
-        raise ValueError(f"{name} must be finite, got an int too large for a float") from None
-    if not math.isfinite(number):
-        raise ValueError(f"{name} must be finite, got {value!r}")
-    return number
-
-
 def _check_step(h: object) -> float:
-    step = _check_real("h", h)
-    if step <= 0.0:
-        raise ValueError(f"h must be positive, got {step!r}")
-    return step
+    return check_real("h", h, minimum=0.0, above_minimum=True)
 
 
 def _check_tolerance(name: str, value: object) -> float:
-    tolerance = _check_real(name, value)
-    if tolerance < 0.0:
-        raise ValueError(f"{name} must be >= 0, got {tolerance!r}")
-    return tolerance
+    return check_real(name, value, minimum=0.0)
 
 
 def _check_indices(indices: Sequence[int] | None, size: int) -> list[int]:
     if indices is None:
         return list(range(size))
-    if isinstance(indices, str | bytes) or not isinstance(indices, Sequence):
-        raise TypeError(f"indices must be a sequence of ints, got {type(indices).__name__}")
-    checked: list[int] = []
-    for i in indices:
-        if not isinstance(i, int) or isinstance(i, bool):
-            raise TypeError(f"indices must be ints, got {type(i).__name__}: {i!r}")
-        if not 0 <= i < size:
-            raise ValueError(
-                f"index {i} is out of range: there are {size} inputs (0 to {size - 1})"
-            )
-        checked.append(i)
+    chosen = check_sequence("indices", indices, "a list or tuple of ints")
+    checked = [
+        check_int(f"indices[{k}]", i, minimum=0, maximum=size - 1) for k, i in enumerate(chosen)
+    ]
     if len(set(checked)) != len(checked):
-        raise ValueError(f"indices must not repeat, got {list(indices)}")
+        fail("indices", "distinct (no index twice)", list(chosen))
     return checked
 
 
@@ -119,7 +95,7 @@ def _finite_output(value: object, where: str) -> float:
     if isinstance(value, Value):
         value = value.data
     if not is_number(value):
-        raise TypeError(f"the function must return a number or a Value, got {type(value).__name__}")
+        fail("the function's result", "a number or a Value", value, TypeError)
     if not math.isfinite(value):
         raise ValueError(f"the function is not finite {where}: got {value!r}")
     return float(value)
@@ -144,7 +120,7 @@ def numerical_derivative(f: Callable[[float], float], x: float, h: float = DEFAU
         12.0
 
     """
-    x = _check_real("x", x)
+    x = check_real("x", x)
     step = _check_step(h)
     x_above, x_below = _nudged(x, step, "x")
     above = _finite_output(f(x_above), f"at x + h = {x_above!r}")
@@ -184,7 +160,7 @@ def numerical_gradient(
 
     """
     step = _check_step(h)
-    base = [_check_real(f"point[{i}]", v) for i, v in enumerate(point)]
+    base = [check_real(f"point[{i}]", v) for i, v in enumerate(check_sequence("point", point))]
     chosen = _check_indices(indices, len(base))
     estimates = []
     for i in chosen:
@@ -301,9 +277,7 @@ def _finish(
 
 
 def _output_node(value: object) -> Value:
-    if not isinstance(value, Value):
-        raise TypeError(f"the function must return a Value, got {type(value).__name__}")
-    return value
+    return check_instance("the function's result", value, Value, "a Value")
 
 
 def check_gradients(
@@ -345,7 +319,7 @@ def check_gradients(
     """
     step = _check_step(h)
     rtol, atol = _check_tolerance("rtol", rtol), _check_tolerance("atol", atol)
-    point = [_check_real(f"inputs[{i}]", v) for i, v in enumerate(inputs)]
+    point = [check_real(f"inputs[{i}]", v) for i, v in enumerate(check_sequence("inputs", inputs))]
     leaves = [Value(v) for v in point]
     grads = _output_node(build(*leaves)).backward()
     autodiff = [grads.get(leaf, 0.0) for leaf in leaves]
@@ -390,7 +364,7 @@ def check_model_gradients(
 
     """
     if not isinstance(model, Module):
-        raise TypeError(f"model must be a micrograd Module, got {type(model).__name__}")
+        fail("model", "a micrograd.nn model", model, TypeError)
     step = _check_step(h)
     rtol, atol = _check_tolerance("rtol", rtol), _check_tolerance("atol", atol)
     parameters = model.parameters()

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from micrograd import engine
+from micrograd._checks import check_instance, check_int, fail
 from micrograd.engine import Gradients, Value, topological_order
 from micrograd.tables import Table
 
@@ -32,17 +33,9 @@ NO_DOT_NOTE = (
 """What a drawing says in a notebook when it cannot be rendered."""
 
 
-def _check_root(root: object) -> Value:
-    if not isinstance(root, Value):
-        raise TypeError(f"root must be a micrograd Value, got {type(root).__name__}")
-    return root
-
-
 def _check_grads(grads: object) -> Gradients | None:
     if grads is not None and not isinstance(grads, Gradients):
-        raise TypeError(
-            f"grads must be the Gradients from backward() or None, got {type(grads).__name__}"
-        )
+        fail("grads", "the Gradients from backward(), or None", grads, TypeError)
     return grads
 
 
@@ -66,7 +59,7 @@ def nodes(root: Value, grads: Gradients | None = None) -> list[dict[str, Any]]:
             "data": node.data,
             "grad": None if grads is None else grads.get(node, 0.0),
         }
-        for i, node in enumerate(topological_order(_check_root(root)))
+        for i, node in enumerate(topological_order(root))
     ]
 
 
@@ -80,7 +73,7 @@ def edges(root: Value) -> list[dict[str, Any]]:
     :func:`nodes`; a label is ``""`` for an unnamed node. An input used twice
     by the same node (``x * x``) has two rows.
     """
-    order = topological_order(_check_root(root))
+    order = topological_order(root)
     ids = {node: i for i, node in enumerate(order)}
     return [
         {
@@ -112,7 +105,7 @@ def swept_nodes(root: Value) -> list[Value]:
         TypeError: If ``root`` is not a ``Value``.
 
     """
-    return engine._creation_order(_check_root(root), live_only=True)  # noqa: SLF001
+    return engine._swept_order(engine._check_root(root))  # noqa: SLF001
 
 
 def _visible(ch: str) -> str:
@@ -159,15 +152,10 @@ def _escape_string(text: str) -> str:
 def _statements(root: Value, grads: Gradients | None, rankdir: str, max_nodes: int) -> list[str]:
     """The node and edge statements shared by :func:`to_dot` and :func:`draw`."""
     _check_grads(grads)
-    if not isinstance(rankdir, str):
-        raise TypeError(f"rankdir must be a str, got {type(rankdir).__name__}")
-    if rankdir not in ("LR", "RL", "TB", "BT"):
-        raise ValueError(f"rankdir must be one of LR, RL, TB, BT, got {rankdir!r}")
-    if not isinstance(max_nodes, int) or isinstance(max_nodes, bool):
-        raise TypeError(f"max_nodes must be an int, got {type(max_nodes).__name__}: {max_nodes!r}")
-    if max_nodes < 1:
-        raise ValueError(f"max_nodes must be an int >= 1, got {max_nodes!r}")
-    order = topological_order(_check_root(root))
+    if check_instance("rankdir", rankdir, str, "a str") not in ("LR", "RL", "TB", "BT"):
+        fail("rankdir", "one of LR, RL, TB, BT", rankdir)
+    check_int("max_nodes", max_nodes, minimum=1)
+    order = topological_order(root)
     if len(order) > max_nodes:
         raise ValueError(
             f"the graph has {len(order):,} nodes, more than max_nodes={max_nodes:,}; "

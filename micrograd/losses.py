@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import math
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from micrograd.datasets import check_label
-from micrograd.engine import Value, is_number
+from micrograd._checks import check_real, fail
+from micrograd.datasets import _check_labels
+from micrograd.engine import Value
 from micrograd.nn import Module
 
-__all__ = ["LossResult", "check_alpha", "max_margin"]
+__all__ = ["LossResult", "max_margin"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,21 +32,6 @@ class LossResult:
     reg_loss: Value
     accuracy: float
     scores: tuple[float, ...] = ()
-
-
-def check_alpha(alpha: object) -> float:
-    """Return ``alpha`` as a float if it is a valid regularization strength.
-
-    Raises:
-        TypeError: If ``alpha`` is not a number.
-        ValueError: If ``alpha`` is negative or not finite.
-
-    """
-    if not is_number(alpha):
-        raise TypeError(f"alpha must be a number, got {type(alpha).__name__}")
-    if not 0 <= alpha <= sys.float_info.max:  # False for NaN, inf and ints beyond floats
-        raise ValueError(f"alpha must be a finite number >= 0, got {alpha!r}")
-    return float(alpha)
 
 
 def max_margin(
@@ -76,16 +61,9 @@ def max_margin(
 
     """
     if not isinstance(model, Module):
-        raise TypeError(f"model must be a micrograd.nn model, got {type(model).__name__}")
-    for name, seq in (("xs", xs), ("ys", ys)):
-        if isinstance(seq, str | bytes) or not isinstance(seq, Sequence):
-            raise TypeError(f"{name} must be a sequence, got {type(seq).__name__}")
-    if len(xs) != len(ys):
-        raise ValueError(f"xs and ys must have the same length, got {len(xs)} and {len(ys)}")
-    if len(xs) == 0:
-        raise ValueError("the loss needs at least one point")
-    check_alpha(alpha)
-    labels = [check_label(f"ys[{i}]", y) for i, y in enumerate(ys)]
+        fail("model", "a micrograd.nn model", model, TypeError)
+    labels = _check_labels(xs, ys)
+    check_real("alpha", alpha, minimum=0.0)
 
     margins = []
     scores = []

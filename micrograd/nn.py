@@ -23,7 +23,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Self
 
-from micrograd.engine import Gradients, Number, Value, fused_linear, is_number, lift
+from micrograd.engine import Gradients, Number, Value, _fused_linear, is_number, lift
 from micrograd.seeding import make_rng
 
 __all__ = ["MAX_PARAMETERS", "MLP", "Layer", "Module", "Neuron", "Unfused", "dead_relus"]
@@ -226,7 +226,7 @@ class Neuron(Module):
     _w: tuple[Value, ...]
     _w_data: tuple[float, ...]
     _b: Value
-    _params: tuple[Value, ...]  # the weights then the bias, as fused_linear takes them
+    _params: tuple[Value, ...]  # the weights then the bias, as _fused_linear takes them
     _nonlin: bool
 
     def __init__(self, nin: int, nonlin: bool = True, seed: int | None = None) -> None:
@@ -283,7 +283,7 @@ class Neuron(Module):
         return len(self._w)
 
     def _forward(self, x: tuple[Value, ...], x_data_and_one: tuple[float, ...]) -> Value:
-        act = fused_linear(self._params, self._w_data, x, x_data_and_one)
+        act = _fused_linear(self._params, self._w_data, x, x_data_and_one)
         return act.relu() if self._nonlin else act
 
     def __call__(self, x: Sequence[Value | Number]) -> Value:

@@ -7,14 +7,13 @@
 from __future__ import annotations
 
 import math
-import sys
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from micrograd._checks import check_instance, check_int, fail
+from micrograd._checks import check_instance, check_int, check_real, fail
 from micrograd.datasets import Dataset
-from micrograd.engine import Value, is_number
+from micrograd.engine import Value
 from micrograd.nn import Module
 from micrograd.trainer import TrainingDiverged, TrainingRecord, TrainingRun, train
 
@@ -25,10 +24,6 @@ __all__ = [
     "Snapshot",
     "TrainingFrames",
     "accuracy_history",
-    "check_dataset",
-    "check_model",
-    "check_run",
-    "check_runs",
     "crossover_step",
     "dataset_points",
     "decision_boundary",
@@ -46,47 +41,21 @@ LOSS_METRICS = {"total": "loss", "data": "data_loss", "regularization": "reg_los
 """The ``metric`` names of :func:`loss_history` and the record field each comes from."""
 
 
-def check_dataset(dataset: object) -> Dataset:
-    """Return ``dataset`` if it is a :class:`~micrograd.datasets.Dataset`.
-
-    Raises:
-        TypeError: Otherwise, saying what was expected.
-
-    """
-    if not isinstance(dataset, Dataset):
-        raise TypeError(
-            "expected a micrograd.datasets.Dataset (from moons(), spiral(), blobs() or "
-            f"Dataset.from_points()), got {type(dataset).__name__}"
-        )
-    return dataset
+def _check_dataset(dataset: object) -> Dataset:
+    return check_instance(
+        "dataset", dataset, Dataset, "a Dataset (from moons(), spiral(), blobs() or from_points())"
+    )
 
 
-def check_run(run: object) -> TrainingRun[Any]:
-    """Return ``run`` if it is a :class:`~micrograd.trainer.TrainingRun`.
-
-    Raises:
-        TypeError: Otherwise, saying what was expected.
-
-    """
-    if not isinstance(run, TrainingRun):
-        raise TypeError(
-            f"expected the TrainingRun returned by train() (or an error's .run), "
-            f"got {type(run).__name__}"
-        )
-    return run
+def _check_run(run: object) -> TrainingRun[Any]:
+    return check_instance(
+        "run", run, TrainingRun, "the TrainingRun of train() (or an error's .run)"
+    )
 
 
-def check_model(model: object) -> Module:
-    """Return ``model`` if it is a :mod:`micrograd.nn` model.
-
-    Raises:
-        TypeError: Otherwise, saying what was expected.
-
-    """
+def _check_model(model: object) -> Module:
     if not isinstance(model, Module):
-        raise TypeError(
-            f"expected a micrograd.nn model (MLP, Layer, Neuron, Unfused), got {type(model).__name__}"
-        )
+        fail("model", "a micrograd.nn model (MLP, Layer, Neuron, Unfused)", model, TypeError)
     return model
 
 
@@ -97,7 +66,7 @@ def dataset_points(dataset: Dataset) -> list[dict[str, float]]:
         TypeError: If ``dataset`` is not a ``Dataset``.
 
     """
-    return check_dataset(dataset).points
+    return _check_dataset(dataset).points
 
 
 def training_history(run: TrainingRun[Any]) -> list[dict[str, float]]:
@@ -107,7 +76,7 @@ def training_history(run: TrainingRun[Any]) -> list[dict[str, float]]:
         TypeError: If ``run`` is not a ``TrainingRun``.
 
     """
-    return [asdict(record) for record in check_run(run).history]
+    return [asdict(record) for record in _check_run(run).history]
 
 
 def loss_history(run: TrainingRun[Any]) -> list[dict[str, Any]]:
@@ -117,7 +86,7 @@ def loss_history(run: TrainingRun[Any]) -> list[dict[str, Any]]:
     """
     return [
         {"step": record.step, "metric": metric, "value": getattr(record, field)}
-        for record in check_run(run).history
+        for record in _check_run(run).history
         for metric, field in LOSS_METRICS.items()
     ]
 
@@ -125,18 +94,9 @@ def loss_history(run: TrainingRun[Any]) -> list[dict[str, Any]]:
 def accuracy_history(run: TrainingRun[Any]) -> list[dict[str, float]]:
     """Rows ``{"step", "value"}`` with the accuracy in percent (0 to 100)."""
     return [
-        {"step": record.step, "value": record.accuracy * 100.0} for record in check_run(run).history
+        {"step": record.step, "value": record.accuracy * 100.0}
+        for record in _check_run(run).history
     ]
-
-
-def _check_positive(name: str, value: object, allow_zero: bool) -> float:
-    if not is_number(value):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
-    # False for NaN, inf and ints beyond the float range
-    if not 0 <= value <= sys.float_info.max or (value == 0 and not allow_zero):
-        bound = ">= 0" if allow_zero else "> 0"
-        raise ValueError(f"{name} must be a finite number {bound}, got {value!r}")
-    return float(value)
 
 
 def _axis(low: float, high: float, step: float, name: str) -> tuple[float, int]:
@@ -178,9 +138,9 @@ def grid_axes(
             would have fewer than 2 points (use a smaller ``h``).
 
     """
-    check_dataset(dataset)
-    step = _check_positive("h", h, allow_zero=False)
-    pad = _check_positive("padding", padding, allow_zero=True)
+    _check_dataset(dataset)
+    step = check_real("h", h, minimum=0.0, above_minimum=True)
+    pad = check_real("padding", padding, minimum=0.0)
     (x0, nx), (y0, ny) = (
         _axis(min(coords) - pad, max(coords) + pad, step, name)
         for coords, name in zip(zip(*dataset.xs, strict=True), ("x", "y"), strict=True)
@@ -209,7 +169,7 @@ def decision_boundary(
             or the model has more than one output.
 
     """
-    check_model(model)
+    _check_model(model)
     xs, ys = grid_axes(dataset, h, padding)
     rows = []
     for y in ys:
@@ -242,7 +202,7 @@ def crossover_step(run: TrainingRun[Any]) -> int | None:
 
     """
     crossing = None
-    for record in reversed(check_run(run).history):
+    for record in reversed(_check_run(run).history):
         if not record.data_loss < record.reg_loss:
             break
         crossing = record.step
@@ -331,8 +291,8 @@ def training_frames(
             one this function sets.
 
     """
-    check_model(model)
-    check_dataset(dataset)
+    _check_model(model)
+    _check_dataset(dataset)
     wanted = set(frame_steps(steps, frames))
     taken = sorted({"log_every", "callback", "watch", "steps"} & set(options))
     if taken:
@@ -353,7 +313,7 @@ def training_frames(
     return TrainingFrames(run, steps, tuple(kept), diverged_at)
 
 
-def check_runs(runs: object) -> Mapping[str, TrainingRun[Any]]:
+def _check_runs(runs: object) -> Mapping[str, TrainingRun[Any]]:
     """Return ``runs`` if it maps names (str) to :class:`~micrograd.trainer.TrainingRun` objects.
 
     Raises:
@@ -364,5 +324,5 @@ def check_runs(runs: object) -> Mapping[str, TrainingRun[Any]]:
         fail("runs", "a mapping of names to TrainingRun objects", runs, TypeError)
     for name, run in runs.items():
         check_instance("each name in runs", name, str, "a str")
-        check_run(run)
+        _check_run(run)
     return runs

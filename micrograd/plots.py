@@ -24,6 +24,7 @@ from micrograd import plot_data
 from micrograd._checks import check_instance, check_int, check_real, fail
 from micrograd.datasets import Dataset
 from micrograd.nn import Module
+from micrograd.plot_data import _check_dataset, _check_model, _check_run, _check_runs
 from micrograd.trainer import TrainingRun
 
 try:
@@ -201,8 +202,7 @@ def boundary_key() -> list[Artist]:
 
 def _check_title(title: object, allow_none: bool) -> None:
     if not (isinstance(title, str) or (allow_none and title is None)):
-        expected = "a str or None" if allow_none else "a str"
-        raise TypeError(f"title must be {expected}, got {type(title).__name__}")
+        fail("title", "a str or None" if allow_none else "a str", title, TypeError)
 
 
 def _label_inputs(ax: Axes) -> None:
@@ -218,7 +218,7 @@ def plot_dataset(dataset: Dataset, ax: Axes | None = None, title: str | None = N
             ``title`` not a str/None.
 
     """
-    plot_data.check_dataset(dataset)
+    _check_dataset(dataset)
     _check_title(title, allow_none=True)
     fig, ax = _figure_for(_check_ax(ax), (4.8, 4.2))
     _scatter(ax, plot_data.dataset_points(dataset), outline=False)
@@ -260,7 +260,7 @@ def plot_losses(run: TrainingRun[Any], ax: Axes | None = None) -> Figure:
         TypeError: If ``run`` is not a ``TrainingRun`` or ``ax`` not an Axes.
 
     """
-    plot_data.check_run(run)
+    _check_run(run)
     fig, ax = _figure_for(_check_ax(ax), (6.4, 3.6))
     for metric in plot_data.LOSS_METRICS:
         ax.plot(*_loss_curve(run, metric), label=metric, **_LOSS_LOOK[metric])
@@ -286,7 +286,7 @@ def plot_accuracy(run: TrainingRun[Any], ax: Axes | None = None) -> Figure:
         TypeError: If ``run`` is not a ``TrainingRun`` or ``ax`` not an Axes.
 
     """
-    plot_data.check_run(run)
+    _check_run(run)
     fig, ax = _figure_for(_check_ax(ax), (6.4, 3.4))
     rows = plot_data.accuracy_history(run)
     ax.plot([r["step"] for r in rows], [r["value"] for r in rows], color=PALETTE[2])
@@ -305,7 +305,7 @@ def plot_training(run: TrainingRun[Any], axes: Sequence[Axes] | None = None) -> 
         ValueError: If ``axes`` is given but does not hold exactly two axes.
 
     """
-    plot_data.check_run(run)
+    _check_run(run)
     if axes is not None:
         if not hasattr(axes, "__len__") or isinstance(axes, str):  # a list, tuple or array
             fail("axes", "a list or tuple of two matplotlib Axes, or None", axes, TypeError)
@@ -342,9 +342,9 @@ def plot_loss_comparison(
         ValueError: If ``metric`` is not ``"total"``, ``"data"`` or ``"regularization"``.
 
     """
-    plot_data.check_runs(runs)
+    _check_runs(runs)
     if metric not in plot_data.LOSS_METRICS:
-        raise ValueError(f"metric must be one of {sorted(plot_data.LOSS_METRICS)}, got {metric!r}")
+        fail("metric", f"one of {sorted(plot_data.LOSS_METRICS)}", metric)
     given = _check_ax(ax)
     colors = dict(zip(runs, _cycle(len(runs)), strict=True))
     diverged = {name: run for name, run in runs.items() if _has_diverged(run)}
@@ -462,10 +462,10 @@ def plot_boundaries(
         fail("models", "a mapping of panel titles to models", models, TypeError)
     for name, model in models.items():
         check_instance("each title in models", name, str, "a str")
-        plot_data.check_model(model)
+        _check_model(model)
     if not models:
         fail("models", "a mapping with at least one model", models)
-    plot_data.check_dataset(dataset)
+    _check_dataset(dataset)
     spacings = [h] * len(models) if not isinstance(h, Sequence) else list(h)
     if len(spacings) != len(models):
         fail("h", f"one number or {len(models)} numbers (one per panel)", h)
@@ -628,8 +628,8 @@ def animate_training(
             :func:`~micrograd.plot_data.grid_axes`).
 
     """
-    plot_data.check_model(model)
-    plot_data.check_dataset(dataset)
+    _check_model(model)
+    _check_dataset(dataset)
     check_instance("alt", alt, str, "a str")
     if not alt.strip():
         fail("alt", "a description of what the animation shows", alt)

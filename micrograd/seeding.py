@@ -13,29 +13,23 @@ from __future__ import annotations
 
 import random
 
-__all__ = ["check_seed", "make_rng"]
+from micrograd._checks import fail
 
-
-def check_seed(seed: object, name: str = "seed") -> int | None:
-    """Return ``seed`` if it is an int (not a bool) or ``None``.
-
-    Raises:
-        TypeError: Otherwise, naming the argument ``name``.
-
-    """
-    if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool)):
-        raise TypeError(f"{name} must be an int or None, got {type(seed).__name__}: {seed!r}")
-    return seed
+__all__ = ["make_rng"]
 
 
 def make_rng(seed: object, name: str = "seed") -> random.Random:
     """A private generator for ``seed``: distinct for ``seed`` and ``-seed``.
 
     Raises:
-        TypeError: If ``seed`` is neither an int nor ``None``.
+        TypeError: If ``seed`` is neither an int (not a bool) nor ``None``;
+            the message names the argument ``name``.
 
     """
-    checked = check_seed(seed, name)
-    if checked is not None and checked < 0:
-        return random.Random(f"micrograd seed {checked}")
-    return random.Random(checked)
+    if seed is None:
+        return random.Random(None)
+    if not isinstance(seed, int) or isinstance(seed, bool):
+        fail(name, "an int or None", seed, TypeError)
+    if seed < 0:
+        return random.Random(f"micrograd seed {seed}")
+    return random.Random(seed)

@@ -10,28 +10,21 @@ import html
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from micrograd._checks import check_instance, check_int, check_sequence, fail
+
 __all__ = ["Table"]
 
 
 def _check_arguments(rows: object, columns: object, digits: object, caption: object) -> None:
     """The type and range checks of :class:`Table`."""
-    if isinstance(rows, str | bytes | Mapping) or not isinstance(rows, Sequence):
-        raise TypeError(f"rows must be a list of dicts, got {type(rows).__name__}")
-    for i, row in enumerate(rows):
+    for i, row in enumerate(check_sequence("rows", rows, "a list of dicts")):
         if not isinstance(row, Mapping):
-            raise TypeError(f"rows[{i}] must be a dict (a mapping), got {type(row).__name__}")
+            fail(f"rows[{i}]", "a dict (a mapping)", row, TypeError)
     if columns is not None:
-        if isinstance(columns, str | bytes) or not isinstance(columns, Sequence):
-            raise TypeError(f"columns must be a list of column names, got {type(columns).__name__}")
-        for column in columns:
-            if not isinstance(column, str):
-                raise TypeError(f"column names must be strings, got {type(column).__name__}")
-    if not isinstance(digits, int) or isinstance(digits, bool):
-        raise TypeError(f"digits must be an int, got {type(digits).__name__}: {digits!r}")
-    if digits < 1:
-        raise ValueError(f"digits must be at least 1, got {digits}")
-    if not isinstance(caption, str):
-        raise TypeError(f"caption must be a str, got {type(caption).__name__}")
+        for i, column in enumerate(check_sequence("columns", columns, "a list of column names")):
+            check_instance(f"columns[{i}]", column, str, "a str")
+    check_int("digits", digits, minimum=1)
+    check_instance("caption", caption, str, "a str")
 
 
 class Table:

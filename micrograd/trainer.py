@@ -16,13 +16,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from micrograd._checks import check_instance, fail
+from micrograd._checks import check_instance, check_int, check_real, fail, is_number, shown
 from micrograd.datasets import Dataset
-from micrograd.engine import is_number
-from micrograd.losses import LossResult, check_alpha, max_margin
+from micrograd.losses import LossResult, max_margin
 from micrograd.nn import Module
 from micrograd.progress import TrainingProgress
-from micrograd.seeding import check_seed, make_rng
+from micrograd.seeding import make_rng
 
 __all__ = [
     "MAX_STEPS",
@@ -66,12 +65,14 @@ def official_micrograd_learning_rate(step: int, total_steps: int = 100) -> float
             below 0.1 and then turn negative).
 
     """
-    _check_int("step", step, 0)
-    _check_step_count("total_steps", total_steps, 1)
+    check_int("step", step, minimum=0)
+    check_int("total_steps", total_steps, minimum=1, maximum=MAX_STEPS)
     if step > total_steps:
-        raise ValueError(
-            f"step must be at most total_steps={total_steps}, got {_shown(step)}; pass the run's "
-            "length as total_steps (past it the rate would turn negative)"
+        fail(
+            "step",
+            f"at most total_steps={total_steps} (pass the run's length as total_steps: "
+            "past it the rate would turn negative)",
+            step,
         )
     return 1.0 - 0.9 * step / total_steps
 
@@ -242,29 +243,6 @@ def _cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _shown(value: int) -> str:
-    """``value`` for an error message: in full unless it is huge."""
-    return str(value) if value.bit_length() <= 64 else f"an int of {value.bit_length()} bits"
-
-
-def _check_int(name: str, value: object, minimum: int) -> int:
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}: {value!r:.80}")
-    if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {_shown(value)}")
-    return value
-
-
-def _check_step_count(name: str, value: object, minimum: int) -> int:
-    """:func:`_check_int`, and at most :data:`MAX_STEPS`."""
-    count = _check_int(name, value, minimum)
-    if count > MAX_STEPS:
-        raise ValueError(
-            f"{name} must be at most MAX_STEPS = 2**53 = {MAX_STEPS}, got {_shown(count)}"
-        )
-    return count
-
-
 def _is_valid_rate(rate: float) -> bool:
     """True for a number from 0 to the largest float (not NaN, inf or a huge int)."""
     return 0 <= rate <= sys.float_info.max
@@ -274,15 +252,13 @@ def _check_constant_rate(learning_rate: object) -> None:
     if learning_rate is None or callable(learning_rate):
         return
     if not is_number(learning_rate):
-        raise TypeError(
-            "learning_rate must be a number, a function of the step returning one, or None, "
-            f"got {type(learning_rate).__name__}: {learning_rate!r}"
+        fail(
+            "learning_rate",
+            "a number, a function of the step returning one, or None",
+            learning_rate,
+            TypeError,
         )
-    if not _is_valid_rate(learning_rate):
-        raise ValueError(
-            f"learning_rate must be a finite number >= 0, got {learning_rate!r} "
-            "(the rate of every step from step 0)"
-        )
+    check_real("learning_rate", learning_rate, minimum=0.0)
 
 
 def _check_arguments(
@@ -295,25 +271,14 @@ def _check_arguments(
 ) -> None:
     """The argument checks of :func:`train`, all made before step 0."""
     if not isinstance(model, Module):
-        raise TypeError(
-            f"model must be a micrograd.nn model (Neuron, Layer, MLP, Unfused), "
-            f"got {type(model).__name__}"
-        )
-    if not isinstance(dataset, Dataset):
-        raise TypeError(f"dataset must be a Dataset, got {type(dataset).__name__}")
+        fail("model", "a micrograd.nn model (Neuron, Layer, MLP, Unfused)", model, TypeError)
+    data = check_instance("dataset", dataset, Dataset, "a Dataset")
     _check_constant_rate(learning_rate)
     if batch_size is not None:
-        _check_int("batch_size", batch_size, 1)
-        if batch_size > len(dataset):  # type: ignore[operator]
-            raise ValueError(
-                f"batch_size must be at most the dataset size {len(dataset)}, got {batch_size}"
-            )
-    check_seed(seed)
+        check_int("batch_size", batch_size, minimum=1, maximum=len(data))
+    make_rng(seed)  # only to check it, before step 0
     if callback is not None and not callable(callback):
-        raise TypeError(
-            "callback must be a function taking a TrainingRecord (or None), "
-            f"got {type(callback).__name__}: {callback!r}"
-        )
+        fail("callback", "a function taking a TrainingRecord, or None", callback, TypeError)
 
 
 def _is_finite(result: LossResult) -> bool:
@@ -351,10 +316,7 @@ class _Progress(Generic[M]):
                 step, self.run(), f"the learning-rate function raised {error!r}"
             ) from error
         if not is_number(rate):
-            reason = (
-                f"the learning rate for step {step} must be a number, "
-                f"got {type(rate).__name__}: {rate!r}"
-            )
+            reason = f"the learning rate for step {step} must be a number, got {shown(rate)}"
             raise TrainingFailed(step, self.run(), reason) from TypeError(reason)
         if not _is_valid_rate(rate):
             raise InvalidLearningRate(
@@ -456,16 +418,16 @@ def train(
 
     """
     _check_arguments(model, dataset, learning_rate, batch_size, seed, callback)
-    _check_step_count("steps", steps, 0)
-    _check_int("log_every", log_every, 1)
-    check_alpha(alpha)
+    check_int("steps", steps, minimum=0, maximum=MAX_STEPS)
+    check_int("log_every", log_every, minimum=1)
+    check_real("alpha", alpha, minimum=0.0)
     if watch is not None and not callable(watch):
         fail("watch", "a function taking a TrainingRecord and a model (or None)", watch, TypeError)
     check_instance("progress", progress, bool, "True or False")
     rate_at = _schedule(learning_rate, steps)
-    shown = TrainingProgress(steps) if progress else None
-    if shown is not None:
-        callback = shown.wrap(callback)
+    display = TrainingProgress(steps) if progress else None
+    if display is not None:
+        callback = display.wrap(callback)
     state = _Progress(model, watch)
     try:
         return _loop(state, dataset, steps, alpha, rate_at, batch_size, seed, log_every, callback)
@@ -475,8 +437,8 @@ def train(
         reason = "Ctrl-C in a nested train()" if isinstance(error, TrainingCancelled) else "Ctrl-C"
         raise TrainingCancelled(state.step, state.run(), reason) from error
     finally:
-        if shown is not None:
-            shown.close()
+        if display is not None:
+            display.close()
 
 
 def _loop(

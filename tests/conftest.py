@@ -1,22 +1,14 @@
-"""Shared test helpers."""
+"""Fixtures every test file can use; plain helpers live in tests/helpers.py."""
 
 from __future__ import annotations
 
-import os
 import shutil
 
 import pytest
 
-from micrograd import Value
+from tests.helpers import skip_unless_available
 
-
-def skip_unless_available(available: bool, reason: str) -> None:
-    """Skip a test whose tool is missing, except in CI, where a missing tool is a failure."""
-    if available:
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI must provide it; see .ci/run)")
-    pytest.skip(reason)
+pytest_plugins = ["tests.browser.fixtures"]  # Chromium and Playwright, for browser and Binder
 
 
 @pytest.fixture
@@ -26,13 +18,3 @@ def dot_program() -> str:
     skip_unless_available(path is not None, "Graphviz's dot program is not installed")
     assert path is not None
     return path
-
-
-def warmup_expression() -> tuple[Value, Value]:
-    """The seeds' warm-up: returns ``(x, y)`` with ``y = -20`` and ``dy/dx = 46``."""
-    x = Value(-4.0, label="x")
-    z = (2 * x + 2 + x).with_label("z")
-    q = (z.relu() + z * x).with_label("q")
-    h = (z * z).relu().with_label("h")
-    y = (h + q + q * x).with_label("y")
-    return x, y

@@ -1,57 +1,43 @@
-"""Build the book as a reader's machine would, and check what it contains.
+"""The book that `nox -s docs` built, as files: pages, figures, glue, launchers, the lite site.
 
-These tests execute every chapter (about a minute); they need the ``docs``
-dependency group, which ``nox -s tests`` installs.
+Marked ``book``: the docs session runs these right after its build, with
+``MICROGRAD_BOOK_HTML`` naming the output and ``MICROGRAD_SPHINX_BUILD`` its command.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
+import os
 import re
+import shlex
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 import micrograd
-from tests.conftest import skip_unless_available
+from tests.helpers import (
+    BOOK,
+    CHAPTERS,
+    EXERCISE_CHAPTERS,
+    NOTEBOOK_CHAPTERS,
+    SOURCES,
+    launchers,
+    skip_unless_available,
+    solutions_in,
+)
 
-BOOK = Path(__file__).resolve().parents[1] / "book"
-CHAPTERS = [
-    "index",
-    "getting-started",
-    "from-scratch",
-    "walkthrough",
-    "extras",
-    "design-notes",
-    "troubleshooting",
-    "api",
-    "build-report",
-]
-
-
-def sphinx_build(source: Path, out: Path) -> subprocess.CompletedProcess[str]:
-    """The build command of ``nox -s docs``, into ``out``."""
-    skip_unless_available(
-        importlib.util.find_spec("sphinx") is not None
-        and importlib.util.find_spec("myst_nb") is not None,
-        "the docs dependencies are not installed; run `nox -s tests`",
-    )
-    command = [sys.executable, "-m", "sphinx", "-E", "-j", "auto", "-n", "-W", "--keep-going"]
-    command += ["-b", "html", str(source), str(out)]
-    return subprocess.run(command, capture_output=True, text=True, check=False)
+pytestmark = pytest.mark.book
+GLUE_ROLE = re.compile(r"\{glue(?::\w+)?\}`")
 
 
 @pytest.fixture(scope="module")
-def built_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    skip_unless_available(shutil.which("dot") is not None, "Graphviz's dot program is missing")
-    out = tmp_path_factory.mktemp("book") / "html"
-    done = sphinx_build(BOOK, out)
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-5000:]
-    return out
+def built_book() -> Path:
+    path = Path(os.environ.get("MICROGRAD_BOOK_HTML", BOOK / "_build" / "html")).resolve()
+    if not (path / "index.html").is_file():
+        pytest.fail(f"no built book at {path}: `nox -s docs` builds it, then runs these checks")
+    return path
 
 
 def page(built_book: Path, name: str) -> str:
@@ -117,6 +103,8 @@ def test_from_scratch_prose_numbers_come_from_cells(built_book: Path) -> None:
         "On the warm-up it returns -20 instead of 46",
         "the README promises: g = 24.7041, dg/da = 138.8338, dg/db = 645.5773.",
         "On 20 random expressions, all 60 gradients agree",
+        "dy/da = -2.0, dy/db = -3.0",  # the exercises' solutions
+        "dy/dx = 12.0; the broken pass says 4.0",
     ]:
         assert claim in text, claim
     engine = re.search(r"That is the whole engine: (\d+) non-blank lines\.", text)
@@ -124,27 +112,14 @@ def test_from_scratch_prose_numbers_come_from_cells(built_book: Path) -> None:
     assert 30 <= int(engine.group(1)) <= 50  # "about 40 lines", counted by the build
 
 
-def test_from_scratch_exercise_solutions_are_executed_and_folded(built_book: Path) -> None:
-    html = page(built_book, "from-scratch")
+@pytest.mark.parametrize("name", EXERCISE_CHAPTERS)
+def test_exercise_solutions_are_executed_and_folded(built_book: Path, name: str) -> None:
+    html = page(built_book, name)
     solutions = html.split('class="solution dropdown admonition"')[1:]
-    assert len(solutions) == 4
+    assert len(solutions) == solutions_in(name)
     for solution in solutions:
         assert 'class="cell_output' in solution.split("</section>")[0]
     assert "togglebutton.js" in html
-    text = " ".join(re.sub(r"<[^>]+>", "", html).split())
-    assert "dy/da = -2.0, dy/db = -3.0" in text
-    assert "dy/dx = 12.0; the broken pass says 4.0" in text
-
-
-def test_from_scratch_code_fits_the_column() -> None:
-    source = (BOOK / "from-scratch.md").read_text(encoding="utf-8")
-    cell = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```$", re.MULTILINE | re.DOTALL)
-    cells = cell.findall(source)
-    assert len(cells) > 20
-    # sphinx-book-theme's desktop column shows about 80 characters of code before
-    # scrolling (the browser tests measure the real thing)
-    too_long = [line for cell in cells for line in cell.splitlines() if len(line) > 80]
-    assert too_long == []
 
 
 def test_prose_numbers_are_glued_from_executed_cells(built_book: Path) -> None:
@@ -158,117 +133,19 @@ def test_prose_numbers_are_glued_from_executed_cells(built_book: Path) -> None:
             assert "Glue reference" not in html, name
 
 
-# -- every number in the prose is glued, set in a code cell, or documented below ----------
-
-FENCE = re.compile(r"^(`{3,}|:{3,})\s*(?:\{([\w:-]+)\})?")
-GLUE_ROLE = re.compile(r"\{glue(?::\w+)?\}`")
-PROSE_NUMBER = re.compile(r"(?<![\w.])\d+(?:,\d{3})*(?:\.\d+)?(?:e-?\d+)?(?!\w)")
-MAX_CODE_LINE = 88  # characters a code cell shows at desktop width without clipping
-
-# Numbers the prose quotes from somewhere other than its own cells, and where to find them.
-QUOTED_NUMBERS = {
-    "getting-started": {"3.11": ("pyproject.toml", 'requires-python = ">=3.11"')},
-    "walkthrough": {
-        "12": ("tests/test_parity.py", "steps = 12"),
-        "30": ("tests/test_parity.py", "moons(30, noise=0.1, seed=1337)"),
-        "1e-12": ("tests/test_parity.py", "rel=1e-12"),
-        "1e-9": ("tests/test_parity.py", "rel=1e-9"),
-    },
-}
+@pytest.mark.parametrize("name", NOTEBOOK_CHAPTERS)
+def test_every_notebook_chapter_offers_its_launchers_and_a_download(
+    built_book: Path, name: str
+) -> None:
+    links = set(re.findall(r'href="([^"]+)"', page(built_book, name)))
+    assert set(launchers(name).values()) <= links
+    assert f"_sources/{name}.ipynb" in links
+    lite_contents = json.loads((built_book / "lite/api/contents/book/all.json").read_text())
+    assert f"{name}.ipynb" in {item["name"] for item in lite_contents["content"]}
 
 
-def split_chapter(text: str) -> tuple[str, list[str]]:
-    """A MyST chapter's prose, and the source of each of its code cells."""
-    if text.startswith("---\n"):
-        text = text[text.index("\n---\n", 4) + 5 :]
-    prose: list[str] = []
-    cells: list[str] = []
-    fence: tuple[str, str] | None = None
-    for line in text.splitlines():
-        if fence is None:
-            opening = FENCE.match(line)
-            if opening:
-                fence = (opening.group(1), opening.group(2) or "")
-                if fence[1] == "code-cell":
-                    cells.append("")
-            else:
-                prose.append(line)
-        elif line.strip() == fence[0]:
-            fence = None
-        elif fence[1] == "code-cell":
-            cells[-1] += line + "\n"
-    return "\n".join(prose), [cell_source(cell) for cell in cells]
-
-
-def cell_source(cell: str) -> str:
-    """A code cell's Python, without its options (``:tags:`` or a ``---`` YAML block)."""
-    if cell.startswith("---\n"):
-        return cell[cell.index("\n---\n", 4) + 5 :]
-    return re.sub(r"\A(?::[\w-]+:.*\n)+", "", cell)
-
-
-def prose_numbers(prose: str) -> list[str]:
-    """The numbers a reader sees in running text (not in code, roles or link targets)."""
-    prose = re.sub(r"\{[\w:-]+\}`[^`]*`", " ", prose)  # {glue:text}`...`, {doc}`...`
-    prose = re.sub(r"`[^`]*`", " ", prose)  # inline code
-    prose = re.sub(r"\]\([^)]*\)", "]", prose)  # link targets
-    prose = re.sub(r"^#+\s+\d+\.\s", "", prose, flags=re.MULTILINE)  # "## 5. The loss"
-    return PROSE_NUMBER.findall(prose)
-
-
-def appears_in_code(number: str, cells: list[str]) -> bool:
-    code = re.sub(r"(?<=\d)_(?=\d)", "", "\n".join(cells))  # 100_000 -> 100000
-    plain = re.escape(number.replace(",", ""))
-    return re.search(rf"(?<![\w.])(?<!e-){plain}(?![\w.]\d)(?!\w)", code) is not None
-
-
-SOURCES = sorted(path.stem for path in BOOK.glob("*.md"))
-
-
-@pytest.mark.parametrize("name", SOURCES)
-def test_every_prose_number_is_glued_set_in_a_cell_or_quoted(name: str) -> None:
-    """A number in running text comes from a glue role, or is a setting/assert of a cell.
-
-    Anything else must be listed in ``QUOTED_NUMBERS`` with the file that says it.
-    """
-    prose, cells = split_chapter((BOOK / f"{name}.md").read_text(encoding="utf-8"))
-    quoted = QUOTED_NUMBERS.get(name, {})
-    unproven = [
-        number
-        for number in prose_numbers(prose)
-        if number not in quoted and not appears_in_code(number, cells)
-    ]
-    assert unproven == [], f"{name}.md: numbers typed into the prose: {unproven}"
-    root = BOOK.parent
-    for number, (source, evidence) in quoted.items():
-        assert evidence in (root / source).read_text(encoding="utf-8"), (name, number, source)
-
-
-def test_the_number_checks_catch_a_typed_in_number() -> None:
-    chapter = "---\nk: v\n---\n# T\n\n```{code-cell} python\nrun(steps=60)\n```\n\n"
-    prose, cells = split_chapter(chapter + "After 60 steps the loss is 0.25.\n")
-    assert prose_numbers(prose) == ["60", "0.25"]
-    assert appears_in_code("60", cells)
-    assert not appears_in_code("0.25", cells)
-    assert not appears_in_code("12", ["assert x < 1e-12"])
-    assert prose_numbers("## 5. The loss\n{glue:text}`a:.2f` and `h = 0.25`") == []
-    assert cell_source("---\nmystnb:\n  image:\n    alt: 337\n---\nfig = f()\n") == "fig = f()\n"
-    assert cell_source(":tags: [hide-input]\nx = 1\n") == "x = 1\n"
-
-
-@pytest.mark.parametrize("name", SOURCES)
-def test_code_cell_lines_fit_the_text_column(name: str) -> None:
-    _, cells = split_chapter((BOOK / f"{name}.md").read_text(encoding="utf-8"))
-    long_lines = [line for cell in cells for line in cell.splitlines() if len(line) > MAX_CODE_LINE]
-    assert long_lines == [], f"{name}.md: code lines over {MAX_CODE_LINE} characters"
-
-
-def test_launch_and_download_buttons(built_book: Path) -> None:
-    for name in ["getting-started", "from-scratch", "walkthrough", "extras", "troubleshooting"]:
-        html = page(built_book, name)
-        assert "https://mybinder.org/v2/gh/" in html
-        assert f"/main?urlpath=lab/tree/book/{name}.md" in html
-        assert f"_sources/{name}.ipynb" in html
+def test_the_notebook_chapters_include_the_walkthrough() -> None:
+    assert "walkthrough" in NOTEBOOK_CHAPTERS
 
 
 def test_downloadable_notebook_holds_outputs(built_book: Path) -> None:
@@ -305,30 +182,19 @@ def test_a_failing_cell_fails_the_build(tmp_path: Path) -> None:
     for folder in ("_static", "_ext"):
         shutil.copytree(BOOK / folder, source / folder)
     (source / "index.md").write_text(FAILING_CHAPTER, encoding="utf-8")
-    done = sphinx_build(source, tmp_path / "html")
+    command = os.environ.get("MICROGRAD_SPHINX_BUILD")
+    skip_unless_available(command is not None, "the docs session's build command is not set")
+    assert command is not None
+    done = subprocess.run(
+        [*shlex.split(command), str(source), str(tmp_path / "html")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode != 0
     output = done.stdout + done.stderr
     assert "ExecutionError" in output
     assert "index.md" in output
-
-
-def test_every_notebook_chapter_offers_binder_jupyterlite_and_colab(built_book: Path) -> None:
-    lite_contents = json.loads((built_book / "lite/api/contents/book/all.json").read_text())
-    in_lite = {item["name"] for item in lite_contents["content"]}
-    notebooks = sorted(p.stem for p in (BOOK / "notebooks").glob("*.ipynb"))
-    assert "walkthrough" in notebooks
-    for name in notebooks:
-        links = set(re.findall(r'href="([^"]+)"', page(built_book, name)))
-        assert f"{name}.ipynb" in in_lite
-        assert (
-            "https://mybinder.org/v2/gh/micrograd-book/micrograd-book/main"
-            f"?urlpath=lab/tree/book/{name}.md"
-        ) in links
-        assert f"lite/lab/index.html?path=book/{name}.ipynb" in links
-        assert (
-            "https://colab.research.google.com/github/micrograd-book/micrograd-book"
-            f"/blob/main/book/notebooks/{name}.ipynb"
-        ) in links
 
 
 def test_lite_site_serves_this_commit_wheel(built_book: Path) -> None:

@@ -14,7 +14,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import skip_unless_available
+import pytest
+
+from tests.helpers import skip_unless_available
+
+pytestmark = pytest.mark.book
 
 BOOK = Path(__file__).resolve().parents[1] / "book"
 RUN_ONE_CELL = f"""

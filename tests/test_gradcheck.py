@@ -22,7 +22,7 @@ from micrograd.gradcheck import (
 )
 from micrograd.losses import max_margin
 from micrograd.nn import MLP, Unfused
-from tests.conftest import warmup_expression
+from tests.helpers import warmup_expression
 
 
 def test_numerical_derivative_of_a_cube() -> None:
@@ -145,11 +145,11 @@ def test_rows_for_a_table() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "error", "message"),
     [
-        ({"h": 0.0}, ValueError, "h must be positive"),
-        ({"h": math.nan}, ValueError, "h must be finite"),
-        ({"h": "1e-6"}, TypeError, "h must be an int or a float"),
-        ({"rtol": -1.0}, ValueError, "rtol must be >= 0"),
-        ({"atol": True}, TypeError, "atol must be an int or a float"),
+        ({"h": 0.0}, ValueError, r"h must be a finite number above 0\.0, got 0\.0"),
+        ({"h": math.nan}, ValueError, r"h must be a finite number above 0\.0, got nan"),
+        ({"h": "1e-6"}, TypeError, r"h must be a real number \(int or float\), got str '1e\-6'"),
+        ({"rtol": -1.0}, ValueError, r"rtol must be a finite number at least 0\.0, got \-1\.0"),
+        ({"atol": True}, TypeError, r"atol must be a real number \(int or float\), got True"),
     ],
 )
 def test_bad_settings_are_refused(kwargs: dict[str, object], error: type, message: str) -> None:
@@ -158,13 +158,15 @@ def test_bad_settings_are_refused(kwargs: dict[str, object], error: type, messag
 
 
 def test_bad_inputs_and_outputs_are_refused() -> None:
-    with pytest.raises(ValueError, match=r"inputs\[0\] must be finite"):
+    with pytest.raises(ValueError, match=r"inputs\[0\] must be a finite number, got inf"):
         check_gradients(lambda a: a, [math.inf])
-    with pytest.raises(TypeError, match="must return a Value, got float"):
+    with pytest.raises(TypeError, match=r"the function's result must be a Value, got 1\.0"):
         check_gradients(lambda a: a.data, [1.0])  # type: ignore[arg-type, return-value]
     with pytest.raises(ValueError, match="not finite at x \\+ h"):
         numerical_derivative(lambda x: math.inf if x > 0 else 0.0, 0.0)
-    with pytest.raises(TypeError, match="must return a number or a Value, got str"):
+    with pytest.raises(
+        TypeError, match="the function's result must be a number or a Value, got str"
+    ):
         numerical_derivative(lambda x: "1", 0.0)  # type: ignore[arg-type, return-value]
 
 
@@ -174,15 +176,17 @@ def test_bad_indices_are_refused() -> None:
     def loss(m: MLP) -> Value:
         return max_margin(m, [[1.0, 2.0]], [1.0]).total_loss
 
-    with pytest.raises(ValueError, match="index 3 is out of range: there are 3 inputs"):
+    with pytest.raises(ValueError, match=r"indices\[0\] must be an int from 0 to 2, got 3"):
         check_model_gradients(model, loss, indices=[3])
-    with pytest.raises(ValueError, match="must not repeat"):
+    with pytest.raises(
+        ValueError, match=r"indices must be distinct \(no index twice\), got list \[1, 1\]"
+    ):
         check_model_gradients(model, loss, indices=[1, 1])
-    with pytest.raises(TypeError, match="indices must be ints, got float"):
+    with pytest.raises(TypeError, match=r"indices\[0\] must be an int, got 1\.0"):
         check_model_gradients(model, loss, indices=[1.0])  # type: ignore[list-item]
-    with pytest.raises(TypeError, match="indices must be a sequence of ints"):
+    with pytest.raises(TypeError, match="indices must be a list or tuple of ints, got 3"):
         check_model_gradients(model, loss, indices=3)  # type: ignore[arg-type]
-    with pytest.raises(TypeError, match="model must be a micrograd Module"):
+    with pytest.raises(TypeError, match=r"model must be a micrograd\.nn model, got list"):
         check_model_gradients([1.0], loss)  # type: ignore[type-var, arg-type]
 
 
@@ -199,5 +203,5 @@ def test_a_step_floating_point_rounds_away_is_refused_not_a_wrong_derivative(
 @pytest.mark.parametrize("name", ["x", "h"])
 def test_ints_beyond_the_float_range_are_value_errors(name: str) -> None:
     arguments = {"x": 1.0, "h": 1e-6, name: 10**400}
-    with pytest.raises(ValueError, match="too large for a float"):
+    with pytest.raises(ValueError, match=rf"{name} must be a finite number"):
         numerical_derivative(lambda t: t, arguments["x"], arguments["h"])

@@ -13,7 +13,7 @@ from micrograd import Value
 from micrograd.engine import topological_order
 from micrograd.graph import NO_DOT_NOTE, draw, edges, nodes, swept_nodes, to_dot
 from micrograd.tables import Table
-from tests.conftest import warmup_expression
+from tests.helpers import warmup_expression
 
 GOLDEN = Path(__file__).with_name("golden") / "warmup.dot"
 
@@ -177,13 +177,16 @@ def test_control_characters_are_shown_as_escape_codes(dot_program: str) -> None:
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda: nodes(3.0), "root must be a micrograd Value, got float"),
-        (lambda: edges("y"), "root must be a micrograd Value, got str"),
-        (lambda: to_dot(None), "root must be a micrograd Value, got NoneType"),
-        (lambda: swept_nodes([]), "root must be a micrograd Value, got list"),
+        (lambda: nodes(3.0), r"root must be a Value \(the output node of a graph\), got 3\.0"),
+        (lambda: edges("y"), r"root must be a Value \(the output node of a graph\), got str 'y'"),
+        (lambda: to_dot(None), r"root must be a Value \(the output node of a graph\), got None"),
+        (
+            lambda: swept_nodes([]),
+            r"root must be a Value \(the output node of a graph\), got list \[\]",
+        ),
         (lambda: nodes(Value(1.0), {}), "grads must be the Gradients from backward"),
         (lambda: to_dot(Value(1.0), grads={}), "grads must be the Gradients from backward"),
-        (lambda: to_dot(Value(1.0), max_nodes=2.5), "max_nodes must be an int, got float"),
+        (lambda: to_dot(Value(1.0), max_nodes=2.5), r"max_nodes must be an int, got 2\.5"),
         (lambda: to_dot(Value(1.0), rankdir=None), "rankdir must be a str"),
     ],
 )

@@ -74,7 +74,9 @@ def test_wrong_input_length_names_both_lengths() -> None:
         Neuron(2)([1.0])
     with pytest.raises(TypeError, match="sequence of numbers"):
         MLP(2, [1])("ab")
-    with pytest.raises(TypeError, match="int or a float"):
+    with pytest.raises(
+        TypeError, match=r"data must be a real number \(int or float\), got str 'a'"
+    ):
         MLP(2, [1])(["a", 1.0])
 
 

@@ -10,7 +10,7 @@ from types import ModuleType
 
 import pytest
 
-from tests.conftest import skip_unless_available
+from tests.helpers import skip_unless_available
 
 BOOK = Path(__file__).resolve().parents[1] / "book"
 

@@ -7,8 +7,8 @@ import pytest
 from micrograd.datasets import moons
 from micrograd.nn import MLP
 from micrograd.trainer import official_micrograd_learning_rate, train
-from tests.conftest import skip_unless_available
-from tests.reference import demo_job, reference_path, run_reference_demo
+from tests.helpers import skip_unless_available
+from tools.reference import demo_job, reference_path, run_reference_demo
 
 
 @pytest.fixture(scope="module")

@@ -5,11 +5,11 @@ from collections.abc import Callable
 
 import pytest
 
+from micrograd import plot_data
 from micrograd.datasets import Dataset, moons
 from micrograd.nn import MLP
 from micrograd.plot_data import (
     accuracy_history,
-    check_runs,
     crossover_step,
     dataset_points,
     decision_boundary,
@@ -61,12 +61,16 @@ def test_decision_boundary_grid_matches_numpy_arange_and_the_model() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "error", "message"),
     [
-        ({"h": 0}, ValueError, "h must be a finite number > 0"),
-        ({"h": -0.1}, ValueError, "h must be a finite number > 0"),
+        ({"h": 0}, ValueError, r"h must be a finite number above 0\.0, got"),
+        ({"h": -0.1}, ValueError, r"h must be a finite number above 0\.0, got"),
         ({"h": float("nan")}, ValueError, "h must be"),
-        ({"h": "0.1"}, TypeError, "h must be a number"),
+        ({"h": "0.1"}, TypeError, r"h must be a real number \(int or float\), got str '0\.1'"),
         ({"h": 0.001}, ValueError, "more than the 1,000,000 allowed; use a larger h"),
-        ({"padding": -1.0}, ValueError, "padding must be a finite number >= 0"),
+        (
+            {"padding": -1.0},
+            ValueError,
+            r"padding must be a finite number at least 0\.0, got \-1\.0",
+        ),
     ],
 )
 def test_decision_boundary_rejects_bad_grids(
@@ -112,12 +116,30 @@ def test_grid_sizes_out_of_range_are_value_errors_naming_h(
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda: dataset_points([(0.0, 0.0)]), "expected a micrograd.datasets.Dataset"),
-        (lambda: grid_axes("moons"), "expected a micrograd.datasets.Dataset"),
-        (lambda: training_history(None), "expected the TrainingRun returned by train"),
-        (lambda: loss_history({}), "expected the TrainingRun returned by train"),
-        (lambda: accuracy_history([]), "expected the TrainingRun returned by train"),
-        (lambda: decision_boundary("model", moons(10)), "expected a micrograd.nn model"),
+        (
+            lambda: dataset_points([(0.0, 0.0)]),
+            r"dataset must be a Dataset \(from moons\(\), spiral\(\), blobs\(\) or from_points\(\)\), got",
+        ),
+        (
+            lambda: grid_axes("moons"),
+            r"dataset must be a Dataset \(from moons\(\), spiral\(\), blobs\(\) or from_points\(\)\), got",
+        ),
+        (
+            lambda: training_history(None),
+            r"run must be the TrainingRun of train\(\) \(or an error's \.run\), got",
+        ),
+        (
+            lambda: loss_history({}),
+            r"run must be the TrainingRun of train\(\) \(or an error's \.run\), got",
+        ),
+        (
+            lambda: accuracy_history([]),
+            r"run must be the TrainingRun of train\(\) \(or an error's \.run\), got",
+        ),
+        (
+            lambda: decision_boundary("model", moons(10)),
+            r"model must be a micrograd\.nn model \(MLP, Layer, Neuron, Unfused\), got str 'model'",
+        ),
     ],
 )
 def test_row_builders_say_what_they_expected(call: Callable[[], object], message: str) -> None:
@@ -182,10 +204,9 @@ def test_crossover_step_is_where_regularization_takes_over_for_good() -> None:
     assert crossover_step(train(MLP(2, [4, 1], seed=0), moons(20, seed=0), steps=2)) is None
 
 
-def test_check_runs() -> None:
+def test_runs_to_compare_are_checked() -> None:
     run = train(MLP(2, [2, 1], seed=0), moons(10, seed=0), steps=1)
-    assert check_runs({"a": run}) == {"a": run}
     with pytest.raises(TypeError, match="each name in runs must be a str"):
-        check_runs({1: run})
-    with pytest.raises(TypeError, match="expected the TrainingRun"):
-        check_runs({"a": 1})
+        plot_data._check_runs({1: run})
+    with pytest.raises(TypeError, match="run must be the TrainingRun"):
+        plot_data._check_runs({"a": 1})

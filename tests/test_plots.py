@@ -118,17 +118,37 @@ def test_missing_matplotlib_names_the_extra() -> None:
 @pytest.mark.parametrize(
     ("call", "error", "message"),
     [
-        (lambda: plot_dataset([(0.0, 0.0)]), TypeError, "expected a micrograd.datasets.Dataset"),
+        (
+            lambda: plot_dataset([(0.0, 0.0)]),
+            TypeError,
+            r"dataset must be a Dataset \(from moons\(\), spiral\(\), blobs\(\) or from_points\(\)\), got list \[\(0\.0, 0\.0\)\]",
+        ),
         (lambda: plot_dataset(moons(4), title=3), TypeError, "title must be a str or None"),
-        (lambda: plot_losses("run"), TypeError, "expected the TrainingRun"),
-        (lambda: plot_accuracy(None), TypeError, "expected the TrainingRun"),
-        (lambda: plot_training(0), TypeError, "expected the TrainingRun"),
+        (
+            lambda: plot_losses("run"),
+            TypeError,
+            r"run must be the TrainingRun of train\(\) \(or an error's \.run\), got",
+        ),
+        (
+            lambda: plot_accuracy(None),
+            TypeError,
+            r"run must be the TrainingRun of train\(\) \(or an error's \.run\), got",
+        ),
+        (
+            lambda: plot_training(0),
+            TypeError,
+            r"run must be the TrainingRun of train\(\) \(or an error's \.run\), got",
+        ),
         (lambda: plot_loss_comparison([]), TypeError, "runs must be a mapping"),
-        (lambda: plot_loss_comparison({"a": 1}), TypeError, "expected the TrainingRun"),
+        (
+            lambda: plot_loss_comparison({"a": 1}),
+            TypeError,
+            r"run must be the TrainingRun of train\(\) \(or an error's \.run\), got",
+        ),
         (
             lambda: plot_decision_boundary(None, moons(4)),
             TypeError,
-            "expected a micrograd.nn model",
+            r"model must be a micrograd\.nn model \(MLP, Layer, Neuron, Unfused\), got None",
         ),
         (
             lambda: plot_decision_boundary(MLP(2, [1], seed=0), moons(4), h=50.0),

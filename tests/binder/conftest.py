@@ -2,7 +2,7 @@
 
 The session sets ``MICROGRAD_BINDER_ENV`` (the venv made from binder/requirements.txt
 and binder/postBuild) and ``JUPYTER_CONFIG_DIR`` / ``JUPYTER_DATA_DIR`` (the folders
-postBuild wrote its settings into). Chromium comes from tests/browser/conftest.py:
+postBuild wrote its settings into). Chromium comes from tests/browser/fixtures.py:
 headless, and every request that leaves 127.0.0.1 is refused.
 """
 
@@ -12,7 +12,6 @@ import json
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import time
 import urllib.error
@@ -24,9 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import browser, chromium, playwright  # noqa: F401 - shared fixtures
+from tests.helpers import ROOT, free_port
 
-ROOT = Path(__file__).resolve().parents[2]
 STARTUP_SECONDS = 120
 # What jupytext-config set-default-viewer (run by binder/postBuild) writes.
 VIEWER_SETTING_FILE = Path("labconfig", "default_setting_overrides.json")
@@ -76,12 +74,6 @@ def remove_viewer_setting(config: Path) -> None:
     settings = json.loads(settings_file.read_text())
     del settings[VIEWER_SETTING_KEY]
     settings_file.write_text(json.dumps(settings))
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def wait_until_serving(lab: Lab, process: subprocess.Popen[bytes], log: Path) -> None:

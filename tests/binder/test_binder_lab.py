@@ -2,30 +2,29 @@
 
 sphinx-book-theme's Binder button (``notebook_interface: "jupyterlab"``) opens
 ``?urlpath=lab/tree/book/<chapter>.md``; tests/browser/test_book_in_browser.py checks
-the built button against that pattern. Here JupyterLab from the Binder environment
+the built button against that address. Here JupyterLab from the Binder environment
 gets the same path and must show the chapter as a notebook whose cells all run.
 """
 
 from __future__ import annotations
 
 import contextlib
-import re
 from pathlib import Path
 
 from playwright.sync_api import Browser, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from tests.binder.conftest import ROOT, Lab, jupyter_lab, remove_viewer_setting
-from tests.browser.conftest import Tab, open_tab
+from tests.binder.conftest import Lab, jupyter_lab, remove_viewer_setting
+from tests.browser.fixtures import PROMPTS, Tab, open_tab, run_all_cells
+from tests.helpers import ROOT, launchers
 
 CHAPTER = Path("book", "walkthrough.md")
-LAUNCH_URLPATH = f"lab/tree/{CHAPTER.as_posix()}"  # what the Binder button asks for
+LAUNCH_URLPATH = launchers(CHAPTER.stem)["Binder"].split("?urlpath=")[1]  # the button's path
 OPEN_SECONDS = 120
 RUN_ALL_SECONDS = 600
 NOTEBOOK = ".jp-NotebookPanel"
 TEXT_EDITOR = ".jp-FileEditor"
 MARKDOWN_PREVIEW = ".jp-MarkdownViewer"
-PROMPTS = "document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell .jp-InputPrompt')"
 
 
 def open_launch_url(tab: Tab, lab: Lab) -> str:
@@ -48,23 +47,6 @@ def wait_for_code_cells(page: Page, expected: int) -> int:
     return int(page.evaluate(count))
 
 
-def run_all_cells(page: Page) -> list[str]:
-    """Run → Run All Cells once the kernel is up, wait until it is done; each code cell's prompt.
-
-    Run All before the kernel has started runs nothing, as a reader would see too.
-    """
-    kernel_idle = page.locator("#jp-main-statusbar", has_text=re.compile(r"\| Idle"))
-    kernel_idle.wait_for(timeout=OPEN_SECONDS * 1000)
-    page.locator(".lm-MenuBar-item", has_text=re.compile(r"^Run$")).click()
-    label = page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$"))
-    page.locator(".lm-Menu-item", has=label).click()
-    started = f"Array.from({PROMPTS}).some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))"
-    page.wait_for_function(started, timeout=OPEN_SECONDS * 1000)
-    finished = f"!Array.from({PROMPTS}).some(p => p.textContent.includes('[*]'))"
-    page.wait_for_function(finished, timeout=RUN_ALL_SECONDS * 1000, polling=1000)
-    return page.evaluate(f"Array.from({PROMPTS}).map(p => p.textContent.trim())")
-
-
 def test_binder_url_opens_the_walkthrough_as_a_notebook_that_runs(
     browser: Browser, binder_env: Path, postbuild_config: Path, book_copy: Path, tmp_path: Path
 ) -> None:
@@ -74,7 +56,7 @@ def test_binder_url_opens_the_walkthrough_as_a_notebook_that_runs(
         try:
             assert open_launch_url(tab, lab) == "notebook"
             assert wait_for_code_cells(tab.page, code_cells) == code_cells
-            prompts = run_all_cells(tab.page)
+            prompts = run_all_cells(tab.page, OPEN_SECONDS * 1000, RUN_ALL_SECONDS * 1000)
             outputs = tab.page.locator(".jp-NotebookPanel .jp-OutputArea-output").all_inner_texts()
         finally:
             tab.page.context.close()

@@ -1,7 +1,7 @@
 """A chapter runs in the reader's browser (JupyterLite, Pyodide), proved with no network.
 
 The hosted book loads Pyodide from its CDN. Here the same Pyodide version is served
-from 127.0.0.1 (``offline_pyodide.py`` builds it from npm and PyPI) and Chromium sends
+from 127.0.0.1 (``tools/offline_pyodide.py`` builds it from npm and PyPI) and Chromium sends
 every request for another host to a local proxy that refuses and records it: one such
 request fails the test. What this cannot cover: packages only the CDN has (matplotlib,
 numpy), so the chapter run here is one with no plots.
@@ -23,7 +23,8 @@ import pytest
 from playwright.sync_api import Page, Playwright
 
 import micrograd
-from tests.browser.conftest import CHROMIUM_ARGS, DESKTOP, QuietLog, serving
+from tests.browser.fixtures import CHROMIUM_ARGS, DESKTOP, QuietLog, run_all_cells, serving
+from tests.helpers import launchers
 
 KERNEL_PLUGIN = "@jupyterlite/pyodide-kernel-extension:kernel"
 PYODIDE_PATH = "/_pyodide/"
@@ -61,7 +62,6 @@ class _LiteHandler(QuietLog, http.server.SimpleHTTPRequestHandler):
             return
         config = json.loads(Path(self.translate_path(self.path)).read_text(encoding="utf-8"))
         data = config["jupyter-config-data"]
-        data["exposeAppInBrowser"] = "true"  # lets the test call JupyterLab's commands
         origin = f"http://127.0.0.1:{self.server.server_address[1]}"
         data["litePluginSettings"][KERNEL_PLUGIN]["pyodideUrl"] = (
             f"{origin}{PYODIDE_PATH}pyodide.mjs"
@@ -124,28 +124,6 @@ def offline_page(
     browser.close()
 
 
-def run_all_cells(page: Page, timeout_ms: int) -> None:
-    """Run every cell of the open notebook, and wait until the last one has finished."""
-    page.wait_for_function(
-        """() => {
-            const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
-            const kernel = panel && panel.sessionContext && panel.sessionContext.session
-                && panel.sessionContext.session.kernel;
-            return kernel && kernel.name === 'python' && kernel.status === 'idle';
-        }""",
-        timeout=timeout_ms,
-    )
-    # the same command as Run > Run All Cells; not awaited (it settles when the kernel does)
-    page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
-    page.wait_for_function(
-        """() => {
-            const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
-            return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
-        }""",
-        timeout=timeout_ms,
-    )
-
-
 def test_a_chapter_runs_in_the_browser_with_no_network(
     offline_page: Page, lite_site: str, refused: list[str]
 ) -> None:
@@ -153,17 +131,18 @@ def test_a_chapter_runs_in_the_browser_with_no_network(
     page.goto(f"{lite_site}/{CHAPTER}.html")
     launch = page.locator("a[href*='lite/lab/index.html']").first
     href = launch.get_attribute("href")
-    assert href == f"lite/lab/index.html?path=book/{CHAPTER}.ipynb"
+    assert href == launchers(CHAPTER)["JupyterLite"]
 
     started = time.perf_counter()
     page.goto(f"{lite_site}/{href}")
-    run_all_cells(page, timeout_ms=120_000)
+    prompts = run_all_cells(page, start_ms=120_000, run_ms=120_000)
     seconds = time.perf_counter() - started
     outputs = page.locator(".jp-OutputArea-output").all_inner_texts()
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOT))
 
     text = "\n".join(outputs)
+    assert prompts == [f"[{n}]:" for n in range(1, len(prompts) + 1)], prompts  # all ran, in order
     logging.getLogger(__name__).info("lite chapter opened and run offline in %.1f s", seconds)
     assert f"micrograd {micrograd.__version__} on Python 3." in text  # this build's wheel
     assert "y = x * x + 1 at x = 3.0: y = 10.0, dy/dx = 6.0" in text  # the engine ran

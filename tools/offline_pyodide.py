@@ -2,7 +2,7 @@
 
 Used by ``nox -s browser`` for the offline JupyterLite test::
 
-    python tests/browser/offline_pyodide.py DIR VERSION
+    python tools/offline_pyodide.py DIR VERSION
 
 - Pyodide's core (``pyodide.mjs``, the WebAssembly interpreter, the standard library,
   ``pyodide-lock.json``) comes from the npm registry's ``pyodide`` package, ``VERSION``

@@ -1,11 +1,11 @@
-"""Check that SIGTERM to `nox -s docs-live` also stops sphinx-autobuild (not a pytest test).
+"""Check that SIGTERM to `nox -s docs -- --serve` also stops sphinx-autobuild.
 
-Starts ``nox -R -s docs-live`` on a free port with notebook execution off (a quick
-build), waits until the page is served, sends SIGTERM to nox only (not its process
+Run by ``nox -s docs-serve-check`` (CI does). Starts ``nox -R -s docs -- --serve`` on a
+free port with notebook execution off (a quick build into book/_build/live), waits until the page is served, sends SIGTERM to nox only (not its process
 group, as `kill PID` or a supervisor would), then checks that the port is free within
 a few seconds. Exits 0 when it is.
 
-Usage: ``python tests/check_docs_live_stops.py [NOXFILE]`` (default: noxfile.py).
+Usage: ``python tools/check_docs_live_stops.py [NOXFILE]`` (default: noxfile.py).
 """
 
 from __future__ import annotations
@@ -26,12 +26,14 @@ STOP_SECONDS = 10
 
 
 def free_port() -> int:
+    """A port of 127.0.0.1 that nothing listens on."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
 
 
 def serving(port: int) -> bool:
+    """Whether a web page answers on ``port``."""
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2):
             return True
@@ -40,24 +42,26 @@ def serving(port: int) -> bool:
 
 
 def port_in_use(port: int) -> bool:
+    """Whether anything still accepts connections on ``port``."""
     with socket.socket() as probe:
         return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
 def main(noxfile: str) -> int:
+    """Serve, SIGTERM nox, check that the port is free; the exit status."""
     port = free_port()
-    options = ["--host", "127.0.0.1", "--port", str(port), "-D", "nb_execution_mode=off"]
-    command = ["nox", "-f", noxfile, "-R", "-s", "docs-live", "--", *options]
+    options = ["--serve", "--host", "127.0.0.1", "--port", str(port), "-D", "nb_execution_mode=off"]
+    command = ["nox", "-f", noxfile, "-R", "-s", "docs", "--", *options]
     # a session of its own, so the SIGTERM below reaches nox alone, not its children
     nox = subprocess.Popen(command, cwd=ROOT, start_new_session=True)
     deadline = time.monotonic() + SERVE_SECONDS
     while not serving(port):
         if nox.poll() is not None or time.monotonic() > deadline:
-            print(f"docs-live never served port {port}")
+            print(f"docs --serve never served port {port}")
             os.killpg(nox.pid, signal.SIGTERM)
             return 1
         time.sleep(1)
-    print(f"docs-live serves port {port}; sending SIGTERM to nox (pid {nox.pid})")
+    print(f"docs --serve serves port {port}; sending SIGTERM to nox (pid {nox.pid})")
     os.kill(nox.pid, signal.SIGTERM)
     nox.wait(timeout=STOP_SECONDS)
     deadline = time.monotonic() + STOP_SECONDS

@@ -1,7 +1,7 @@
 """Serve the built book on 127.0.0.1 and drive Debian's Chromium with Playwright.
 
-``nox -s browser`` builds the book if needed and sets ``MICROGRAD_BOOK_HTML`` and
-``MICROGRAD_CHROMIUM``. Chromium runs headless with no network: Playwright never
+A pytest plugin (``pytest_plugins`` in tests/conftest.py) for the browser and Binder tests. ``nox -s browser``
+sets ``MICROGRAD_BOOK_HTML`` (the book ``nox -s docs`` built) and ``MICROGRAD_CHROMIUM``. Chromium runs headless with no network: Playwright never
 downloads a browser of its own.
 """
 
@@ -10,22 +10,18 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-from playwright.sync_api import (
-    Browser,
-    ConsoleMessage,
-    Page,
-    Playwright,
-    Request,
-    Response,
-    sync_playwright,
-)
+
+if TYPE_CHECKING:  # imported when a fixture runs: the unit tests load this plugin too
+    from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, Request, Response
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -43,7 +39,7 @@ PHONE = {"width": 390, "height": 844}
 def book_html() -> Path:
     path = Path(os.environ.get("MICROGRAD_BOOK_HTML", "book/_build/html")).resolve()
     if not (path / "index.html").is_file():
-        pytest.fail(f"no built book at {path}; run `nox -s browser` (it builds the book first)")
+        pytest.fail(f"no built book at {path}; run `nox -s docs`, then `nox -s browser`")
     return path
 
 
@@ -91,6 +87,8 @@ def chromium() -> str:
 
 @pytest.fixture(scope="session")
 def playwright() -> Iterator[Playwright]:
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415
+
     with sync_playwright() as started:
         yield started
 
@@ -163,3 +161,24 @@ def phone_tab(browser: Browser, base_url: str) -> Iterator[Tab]:
     opened = open_tab(browser, base_url, PHONE)
     yield opened
     opened.page.context.close()
+
+
+PROMPTS = "document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell .jp-InputPrompt')"
+
+
+def run_all_cells(page: Page, start_ms: int, run_ms: int) -> list[str]:
+    """Run > Run All Cells in JupyterLab or JupyterLite, as a reader would; each cell's prompt.
+
+    Waits for the kernel to be idle first (Run All before the kernel has started runs
+    nothing, as a reader would see too), then until no cell is queued or running.
+    """
+    kernel_idle = page.locator("#jp-main-statusbar", has_text=re.compile(r"\| Idle"))
+    kernel_idle.wait_for(timeout=start_ms)
+    page.locator(".lm-MenuBar-item", has_text=re.compile(r"^Run$")).click()
+    label = page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$"))
+    page.locator(".lm-Menu-item", has=label).click()
+    started = f"Array.from({PROMPTS}).some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))"
+    page.wait_for_function(started, timeout=start_ms)
+    finished = f"!Array.from({PROMPTS}).some(p => p.textContent.includes('[*]'))"
+    page.wait_for_function(finished, timeout=run_ms, polling=1000)
+    return page.evaluate(f"Array.from({PROMPTS}).map(p => p.textContent.trim())")  # type: ignore[no-any-return]

@@ -7,7 +7,7 @@ tagged ``raises-exception`` may raise (nbclient honours the tag, as JupyterLab's
 Run All does); any other error fails the run. Prints one timing line per chapter
 and exits non-zero if any chapter failed.
 
-Usage: ``python tests/binder/run_chapters.py BOOK_DIR``
+Usage: ``python tools/run_chapters.py BOOK_DIR``
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ from micrograd.nn import MLP
 
 
 def main() -> None:
+    """Read the job on stdin, train, write the results on stdout."""
     job = json.load(sys.stdin)
     xs, ys = job["xs"], job["ys"]
     random.seed(job["seed"])

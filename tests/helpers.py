@@ -1,0 +1,86 @@
+"""What several test files share: the book's chapters and launchers, and small helpers."""
+
+from __future__ import annotations
+
+import os
+import socket
+import tomllib
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from micrograd import Value
+
+ROOT = Path(__file__).resolve().parents[1]
+BOOK = ROOT / "book"
+
+CHAPTERS = {
+    "index": "micrograd, the book",
+    "getting-started": "Getting started",
+    "from-scratch": "Backpropagation from scratch",
+    "walkthrough": "Walkthrough: the two-moons demo",
+    "extras": "Extras: turning the knobs",
+    "design-notes": "Design notes",
+    "troubleshooting": "Troubleshooting",
+    "api": "API reference",
+    "build-report": "Build report",
+}
+"""Every chapter, in reading order, with the title its page shows."""
+NOTEBOOK_CHAPTERS = sorted(path.stem for path in (BOOK / "notebooks").glob("*.ipynb"))
+"""The chapters that are notebooks (each has a generated Colab copy)."""
+SOURCES = sorted(path.stem for path in BOOK.glob("*.md"))
+"""Every MyST source of the book."""
+
+
+def solutions_in(name: str) -> int:
+    """How many exercise solutions a chapter's source has."""
+    return (BOOK / f"{name}.md").read_text(encoding="utf-8").count("{solution-start}")
+
+
+EXERCISE_CHAPTERS = [name for name in SOURCES if solutions_in(name)]
+
+
+def repository_url() -> str:
+    """The repository the launch buttons name: pyproject.toml's, or the build's override."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    return os.environ.get("MICROGRAD_BOOK_REPOSITORY_URL") or project["urls"]["Source"]
+
+
+def launchers(name: str) -> dict[str, str]:
+    """The address each launch button of chapter ``name`` opens, by the button's text."""
+    repository = urlsplit(repository_url()).path.strip("/")
+    branch = os.environ.get("MICROGRAD_BOOK_BRANCH", "main")
+    return {
+        "Binder": f"https://mybinder.org/v2/gh/{repository}/{branch}"
+        f"?urlpath=lab/tree/book/{name}.md",
+        "JupyterLite": f"lite/lab/index.html?path=book/{name}.ipynb",
+        "Colab": f"https://colab.research.google.com/github/{repository}/blob/{branch}"
+        f"/book/notebooks/{name}.ipynb",
+    }
+
+
+def skip_unless_available(available: bool, reason: str) -> None:
+    """Skip a test whose tool is missing, except in CI, where a missing tool is a failure."""
+    if available:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI must provide it; see .ci/run)")
+    pytest.skip(reason)
+
+
+def free_port() -> int:
+    """A TCP port of 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def warmup_expression() -> tuple[Value, Value]:
+    """The seeds' warm-up: returns ``(x, y)`` with ``y = -20`` and ``dy/dx = 46``."""
+    x = Value(-4.0, label="x")
+    z = (2 * x + 2 + x).with_label("z")
+    q = (z.relu() + z * x).with_label("q")
+    h = (z * z).relu().with_label("h")
+    y = (h + q + q * x).with_label("y")
+    return x, y
