@@ -28,7 +28,7 @@ from micrograd.trainer import (
     train,
 )
 
-__all__ = ["main", "make_parser", "run"]
+__all__ = ["main", "run"]
 
 DATASETS: dict[str, Callable[[int, float, int], Dataset]] = {
     "moons": lambda n, noise, seed: moons(n, noise=noise, seed=seed),

@@ -110,7 +110,7 @@ BOOK_STYLE: dict[str, Any] = {
     "axes.spines.top": False,
     "axes.spines.right": False,
 }
-"""The matplotlib settings of the book's figures: white background, readable text, Okabe-Ito."""
+"""The matplotlib settings of the book's figures (white background, readable text, Okabe-Ito)."""
 
 
 def apply_book_style() -> None:
@@ -534,9 +534,24 @@ _PLAYER_STYLE = """<style>
 .micrograd-animation .animation {display: block; max-width: 100%;}
 .micrograd-animation img {max-width: 100%; height: auto;}
 .micrograd-animation input[type=range].anim-slider {width: 100%; max-width: 30em;}
-.micrograd-animation .anim-buttons button {min-width: 2.25em; min-height: 2.25em;}
+.micrograd-animation .anim-buttons button {min-width: 2.4em; min-height: 2.2em; margin: 1px;
+  font: bold 0.9rem/1 sans-serif; color: #222; background: #f4f4f4; border: 1px solid #888;
+  border-radius: 4px; cursor: pointer;}
 .micrograd-animation .micrograd-animation-caption {font-variant-numeric: tabular-nums;}
 </style>"""
+
+_ICONS = {
+    "fa-minus": "\N{MINUS SIGN}",
+    "fa-fast-backward": "|\N{WHITE LEFT-POINTING TRIANGLE}",
+    "fa-step-backward": "\N{WHITE LEFT-POINTING TRIANGLE}",
+    "fa-play fa-flip-horizontal": "\N{BLACK LEFT-POINTING TRIANGLE}",
+    "fa-pause": "||",
+    "fa-play": "\N{BLACK RIGHT-POINTING TRIANGLE}",
+    "fa-step-forward": "\N{WHITE RIGHT-POINTING TRIANGLE}",
+    "fa-fast-forward": "\N{WHITE RIGHT-POINTING TRIANGLE}|",
+    "fa-plus": "+",
+}
+"""Text for the icons of matplotlib's player (its Font Awesome 4 classes)."""
 
 _CAPTION_SCRIPT = """<script>
 (function () {
@@ -560,8 +575,10 @@ def _player_html(jshtml: str, alt: str, captions: Sequence[str]) -> str:
     if found is None:  # pragma: no cover - matplotlib changed its template
         fail("the animation's HTML", "matplotlib's player with an _anim_img element", jshtml)
     player_id = found.group(1)
-    # The page's theme already ships Font Awesome; the player's link would fetch it from a CDN.
+    # The player's icons come from Font Awesome on a CDN: drop the link and draw them as text.
     jshtml = re.sub(r'<link rel="stylesheet"\s+href="https://[^"]*font-awesome[^"]*">', "", jshtml)
+    for icon, text in _ICONS.items():
+        jshtml = re.sub(rf'<i class="fa {icon}"></i>', text, jshtml)
     jshtml = jshtml.replace(
         f'<img id="_anim_img{player_id}">',
         f'<img id="_anim_img{player_id}" alt="{html.escape(alt)}">',

@@ -293,7 +293,9 @@ def test_animate_training_makes_a_self_contained_player() -> None:
     assert len(animation) == 3
     assert len(_frames_of(animation.html)) == 3
     assert animation._repr_html_() == animation.html
-    assert "https://" not in animation.html  # no CDN: the theme already has the icons
+    assert "https://" not in animation.html  # no CDN: the icons are drawn as text
+    assert '<i class="fa' not in animation.html
+    assert 'aria-label="Play"' in animation.html
     assert 'alt="the boundary bends around the moons"' in animation.html
     assert animation.captions[0].startswith("step 0 of 4: loss ")
     assert animation.captions[-1].startswith("after 4 steps (final model): loss ")

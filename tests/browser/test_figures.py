@@ -6,14 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import PHONE, Tab
+from tests.browser.fixtures import PHONE, Tab
 
 CHAPTERS = sorted(
     path.stem
     for path in (Path(__file__).resolve().parents[2] / "book").glob("*.md")
     if path.stem != "api"
 )
-FIGURES = """Array.from(document.querySelectorAll('.cell_output img, .micrograd-animation img'))
+# Matplotlib's figures and players; the graph drawings (SVG) are checked with the graph tests.
+FIGURES = """Array.from(document.querySelectorAll(
+        '.cell_output img[src$=".png"], .micrograd-animation img'))
     .map(img => ({alt: img.getAttribute('alt') || '', natural: img.naturalWidth,
                   width: img.getBoundingClientRect().width,
                   height: img.getBoundingClientRect().height,
@@ -29,6 +31,10 @@ def _open(tab: Tab, base_url: str, page: str) -> None:
     response = tab.page.goto(f"{base_url}/{page}.html", wait_until="networkidle")
     assert response is not None
     assert response.status == 200
+    tab.page.wait_for_function(  # a player shows its first frame once its script has run
+        "Array.from(document.querySelectorAll('.micrograd-animation img'))"
+        ".every(img => img.complete && img.naturalWidth > 0)"
+    )
 
 
 @pytest.mark.parametrize("page", CHAPTERS)
