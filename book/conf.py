@@ -32,6 +32,7 @@ extensions = [
     # solution; its `:class: dropdown` is folded away by sphinx-togglebutton.
     "sphinx_exercise",
     "sphinx_togglebutton",
+    "exercise_numbers",  # Exercise 1, 2, ... on each page, not across the book
     "sphinx.ext.autodoc",
     "sphinx.ext.napoleon",
     "sphinx.ext.viewcode",

@@ -18,7 +18,7 @@ from types import ModuleType
 from typing import TextIO
 
 from micrograd import __version__
-from micrograd.datasets import Dataset, blobs, moons, spiral
+from micrograd.datasets import Dataset, blobs, make_moons, spiral
 from micrograd.nn import MLP
 from micrograd.progress import TrainingProgress
 from micrograd.trainer import (
@@ -31,11 +31,14 @@ from micrograd.trainer import (
 __all__ = ["main", "run"]
 
 DATASETS: dict[str, Callable[[int, float, int], Dataset]] = {
-    "moons": lambda n, noise, seed: moons(n, noise=noise, seed=seed),
+    "moons": lambda n, noise, seed: make_moons(n, noise=noise, random_state=seed),
     "spiral": lambda n, noise, seed: spiral(n, noise=noise, seed=seed),
     "blobs": lambda n, noise, seed: blobs(n, noise=noise, seed=seed),
 }
-"""The datasets ``--dataset`` can name, each made from (size, noise, seed)."""
+"""The datasets ``--dataset`` can name, each made from (size, noise, seed).
+
+``moons`` is :func:`~micrograd.datasets.make_moons`, as the walkthrough uses it.
+"""
 
 PLOT_INSTALL = 'python -m pip install "micrograd-book[plot] @ git+https://github.com/micrograd-book/micrograd-book"'
 
@@ -153,10 +156,11 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         model = MLP(2, options.layers, seed=options.seed)
     except (TypeError, ValueError) as error:
         parser.error(str(error))
+    seed_name = "random_state" if options.dataset == "moons" else "seed"
     print(
         f"training MLP(2, {options.layers}) ({model.parameter_count()} parameters) on "
         f"{dataset.metadata.get('name', options.dataset)}({options.samples}, "
-        f"noise={options.noise}, seed={options.seed}) for {options.steps} steps",
+        f"noise={options.noise}, {seed_name}={options.seed}) for {options.steps} steps",
         file=stream,
         flush=True,
     )

@@ -30,6 +30,7 @@ from micrograd.trainer import TrainingRun
 try:
     import matplotlib.pyplot as plt
     from matplotlib.animation import FuncAnimation
+    from matplotlib.axes import Axes
     from matplotlib.colors import ListedColormap
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
@@ -42,7 +43,6 @@ except ImportError as error:  # pragma: no cover - exercised only without the ex
 
 if TYPE_CHECKING:
     from matplotlib.artist import Artist
-    from matplotlib.axes import Axes
     from matplotlib.figure import Figure, SubFigure
 
 __all__ = [
@@ -127,8 +127,6 @@ def _whiten(fig: Figure, *axes: Axes) -> None:
 def _check_ax(ax: object, name: str = "ax") -> Axes | None:
     if ax is None:
         return None
-    from matplotlib.axes import Axes  # noqa: PLC0415 - only for the check
-
     return check_instance(name, ax, Axes, "a matplotlib Axes or None")
 
 
@@ -306,17 +304,16 @@ def plot_training(run: TrainingRun[Any], axes: Sequence[Axes] | None = None) -> 
 
     """
     _check_run(run)
-    if axes is not None:
-        if not hasattr(axes, "__len__") or isinstance(axes, str):  # a list, tuple or array
-            fail("axes", "a list or tuple of two matplotlib Axes, or None", axes, TypeError)
-        if len(axes) != 2:
-            raise ValueError(f"axes must hold exactly two axes (loss, accuracy), got {len(axes)}")
-        for ax in axes:
-            _check_ax(ax, "each of axes")
     if axes is None:
         _fig, (loss_ax, acc_ax) = plt.subplots(1, 2, figsize=(9.0, 3.6), layout="constrained")
     else:
-        loss_ax, acc_ax = axes
+        try:
+            pair = tuple(axes)  # a list, or the array plt.subplots(1, 2) returns
+        except TypeError:
+            fail("axes", "two matplotlib Axes (loss, accuracy) or None", axes, TypeError)
+        if len(pair) != 2:
+            raise ValueError(f"axes must hold exactly two axes (loss, accuracy), got {len(pair)}")
+        loss_ax, acc_ax = (_check_ax(ax, "each of axes") for ax in pair)
     plot_losses(run, loss_ax)
     return plot_accuracy(run, acc_ax)
 

@@ -161,8 +161,9 @@ class TrainingDiverged(ArithmeticError):
         self.last_finite_model = last_finite_model
 
     def __reduce__(self) -> tuple[Any, ...]:
-        """Pickle and copy support: rebuilt from the same four attributes."""
-        return (type(self), (self.step, self.loss, self.run, self.last_finite_model))
+        """Pickle and copy support: rebuilt from the same four attributes, notes included."""
+        args = (self.step, self.loss, self.run, self.last_finite_model)
+        return (type(self), args, vars(self))
 
 
 class TrainingInterrupted(BaseException):
@@ -198,8 +199,8 @@ class TrainingInterrupted(BaseException):
         self.reason = reason
 
     def __reduce__(self) -> tuple[Any, ...]:
-        """Pickle and copy support: rebuilt from ``step``, ``run`` and ``reason``."""
-        return (type(self), (self.step, self.run, self.reason))
+        """Pickle and copy support: rebuilt from ``step``, ``run`` and ``reason``, notes included."""
+        return (type(self), (self.step, self.run, self.reason), vars(self))
 
 
 class TrainingFailed(TrainingInterrupted, Exception):

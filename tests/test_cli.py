@@ -39,7 +39,7 @@ def test_a_short_run_prints_progress_and_a_summary(tmp_path: Path) -> None:
     lines = done.stdout.splitlines()
     assert (
         lines[0]
-        == "training MLP(2, [4, 1]) (17 parameters) on moons(20, noise=0.1, seed=1337) for 4 steps"
+        == "training MLP(2, [4, 1]) (17 parameters) on make_moons(20, noise=0.1, random_state=1337) for 4 steps"
     )
     assert [line.split(":")[0] for line in lines[1:5]] == [f"step {k}/4" for k in range(4)]
     assert lines[5].startswith("final loss ")
@@ -52,7 +52,8 @@ def test_the_default_run_is_the_walkthroughs(capsys: pytest.CaptureFixture[str])
     out = io.StringIO()
     assert cli.main(["--steps", "2", "--quiet"], out=out) == 0
     assert (
-        "MLP(2, [16, 16, 1]) (337 parameters) on moons(100, noise=0.1, seed=1337)" in out.getvalue()
+        "MLP(2, [16, 16, 1]) (337 parameters) on make_moons(100, noise=0.1, random_state=1337)"
+        in out.getvalue()
     )
 
 

@@ -272,14 +272,6 @@ def test_boundary_panels_share_limits_and_one_key() -> None:
         plot_boundaries({}, dataset)
 
 
-def test_plots_refuse_an_ax_that_is_not_an_axes() -> None:
-    run = train(MLP(2, [2, 1], seed=0), moons(10, seed=0), steps=1)
-    with pytest.raises(TypeError, match="ax must be a matplotlib Axes or None, got str 'x'"):
-        plot_losses(run, ax="x")  # type: ignore[arg-type]
-    with pytest.raises(TypeError, match="axes must be a list or tuple of two matplotlib Axes"):
-        plot_training(run, axes=5)  # type: ignore[arg-type]
-
-
 def _frames_of(player: str) -> list[str]:
     return re.findall(r'frames\[\d+\] = "data:image/png;base64,', player)
 
@@ -337,3 +329,13 @@ def test_animate_training_checks_its_arguments(
     with pytest.raises(error, match=message):
         animate_training(MLP(2, [2, 1], seed=0), moons(10, seed=0), steps=2, **options)  # type: ignore[arg-type]
     assert plt.get_fignums() == []
+
+
+def test_axes_that_are_not_matplotlib_axes_are_type_errors() -> None:
+    run = train(MLP(2, [2, 1], seed=0), moons(8, seed=0), steps=1)
+    with pytest.raises(TypeError, match="ax must be a matplotlib Axes or None, got str 'x'"):
+        plot_losses(run, ax="x")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"axes must be two matplotlib Axes \(loss, accuracy\)"):
+        plot_training(run, axes=5)  # type: ignore[arg-type]
+    _fig, pair = plt.subplots(1, 2)  # a NumPy array of two axes, as matplotlib returns them
+    plot_training(run, axes=pair)

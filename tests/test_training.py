@@ -447,7 +447,10 @@ def test_numbers_beyond_the_float_range_are_value_errors() -> None:
     with pytest.raises(ValueError, match=r"alpha must be a finite number at least 0\.0, got"):
         train(model, dataset, steps=1, alpha=HUGE)
     grads = max_margin(model, dataset.xs, dataset.ys).total_loss.backward()
-    with pytest.raises(ValueError, match="learning_rate must be finite"):
+    with pytest.raises(
+        ValueError,
+        match="learning_rate must be a finite number within the float range, got an int of 1329 bits",
+    ):
         model.apply_gradients(grads, -HUGE)
 
 
@@ -555,3 +558,31 @@ def test_progress_prints_a_few_lines_and_changes_nothing(
     assert lines[-1].startswith("step 29/30: loss ")
     assert shown.history == train(model, dataset, steps=30).history
     assert capsys.readouterr().err == ""
+
+
+def test_training_errors_keep_their_notes_when_pickled_or_copied() -> None:
+    with pytest.raises(TrainingDiverged) as caught:
+        train(MLP(2, [4, 1], seed=0), moons(20, noise=0.1, seed=0), steps=50, learning_rate=1e6)
+    diverged = caught.value
+    diverged.add_note("learning rate 1e6")
+    interrupted = TrainingFailed(3, diverged.run, "the callback raised")
+    interrupted.add_note("in a worker")
+    for error in (diverged, interrupted):
+        for again in (pickle.loads(pickle.dumps(error)), copy.copy(error), copy.deepcopy(error)):
+            assert type(again) is type(error)
+            assert again.__notes__ == error.__notes__
+            assert str(again) == str(error)
+            assert again.run.history == error.run.history
+
+
+class Tagged(MLP):
+    __slots__ = ()
+
+
+def test_training_keeps_a_model_subclass() -> None:
+    run = train(Tagged(2, [3, 1], seed=0), moons(12, noise=0.1, seed=0), steps=2)
+    assert type(run.final_model) is Tagged
+    with pytest.raises(TrainingDiverged) as caught:
+        train(Tagged(2, [4, 1], seed=0), moons(20, noise=0.1, seed=0), steps=50, learning_rate=1e6)
+    assert type(caught.value.last_finite_model) is Tagged
+    assert type(caught.value.run.final_model) is Tagged

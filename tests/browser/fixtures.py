@@ -1,7 +1,8 @@
 """Serve the built book on 127.0.0.1 and drive Debian's Chromium with Playwright.
 
-A pytest plugin (``pytest_plugins`` in tests/conftest.py) for the browser and Binder tests. ``nox -s browser``
-sets ``MICROGRAD_BOOK_HTML`` (the book ``nox -s docs`` built) and ``MICROGRAD_CHROMIUM``. Chromium runs headless with no network: Playwright never
+A pytest plugin (``pytest_plugins`` in tests/conftest.py) for the browser and Binder
+tests. ``nox -s browser`` sets ``MICROGRAD_BOOK_HTML`` (the book ``nox -s docs`` built)
+and ``MICROGRAD_CHROMIUM``. Chromium runs headless with no network: Playwright never
 downloads a browser of its own.
 """
 
