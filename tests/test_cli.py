@@ -62,7 +62,7 @@ def test_the_default_run_is_the_walkthroughs(capsys: pytest.CaptureFixture[str])
     [
         (["--steps", "many"], "argument --steps: invalid int value: 'many'"),
         (["--dataset", "circles"], "argument --dataset: invalid choice: 'circles'"),
-        (["--samples", "1"], "n_samples must be"),
+        (["--samples", "0"], "n_samples must be an int from 1"),
         (["--layers", "4", "2"], "the last of --layers must be 1"),
         (["--learning-rate", "-1"], "learning_rate must be"),
         (["--plot", "boundary.nope"], "--plot FILE must end in one of"),
