@@ -14,7 +14,7 @@ import math
 import shutil
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -530,19 +530,20 @@ class _Sweep:
             self.first_edge[node] = len(self.edge_rows)
             for child, local in zip(node.children, node.local_grads, strict=True):
                 self.edge_rows.append((self.ids[child], self.ids[node], local))
-        # engine.Value.backward's two sweeps: the nodes that pass gradient on, with
-        # the ends (leaves, all-zero nodes) that only receive it; or every node
-        self.ends: list[Value] = []
+        # engine.Value.backward's two sweeps: the nodes that pass gradient on, in
+        # creation order, and every node that gets a gradient; or every node twice
+        self.reached: Iterable[Value]
         if live_only:
-            passing, reached = engine._live_nodes(root)  # noqa: SLF001
+            passing, self.reached = engine._live_nodes(root)  # noqa: SLF001
             self.swept = sorted(passing, key=engine._serial_of)  # noqa: SLF001
-            self.ends = list(reached.difference(passing))
         else:
-            self.swept = engine._creation_order((root,))  # noqa: SLF001
+            self.swept = self.reached = engine._creation_order((root,))  # noqa: SLF001
         self.in_sweep = [False] * len(order)  # has an entry in backward's table
-        for node in [*self.swept, *self.ends]:
+        for node in self.reached:
             self.in_sweep[self.ids[node]] = True
         processed = set(self.swept)
+        self.ends = [node for node in order if self.in_sweep[self.ids[node]]]
+        self.ends = [node for node in self.ends if node not in processed]
         self.processed = [node in processed for node in order]
         self.grads, self.steps = self._run()
         self.expected = [0] * len(order)
@@ -563,8 +564,7 @@ class _Sweep:
 
     def _run(self) -> tuple[dict[Value, float], list[tuple[Value, list[tuple[int, float]] | None]]]:
         """engine._sweep's arithmetic in its order, noting what each node sends down which edge."""
-        grads = dict.fromkeys(self.ends, 0.0)
-        grads.update(dict.fromkeys(self.swept, 0.0))
+        grads = dict.fromkeys(self.reached, 0.0)
         grads[self.root] = 1.0
         steps: list[tuple[Value, list[tuple[int, float]] | None]] = []
         for node in reversed(self.swept):
