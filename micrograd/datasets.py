@@ -286,6 +286,14 @@ def moons(n_samples: int = 100, noise: float = 0.0, seed: int | None = None) -> 
         ValueError: If ``n_samples`` is not between 2 and :data:`MAX_SAMPLES`, or
             ``noise`` is not between 0 and :data:`MAX_NOISE`.
 
+    Examples:
+        >>> from micrograd.datasets import moons
+        >>> data = moons(6)
+        >>> len(data), data.ys
+        (6, (-1.0, -1.0, -1.0, 1.0, 1.0, 1.0))
+        >>> data.xs[0]  # the upper moon starts at angle 0
+        (1.0, 0.0)
+
     """
     n = _check_n_samples(n_samples)
     sigma = _check_noise(noise)

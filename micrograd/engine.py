@@ -99,7 +99,8 @@ class Value:
     would slow every node's creation by about a sixth of a training step, so
     the leading underscore is the only guard there. Don't write them.
 
-    Example:
+    Examples:
+        >>> from micrograd import Value
         >>> x = Value(3.0, label="x")
         >>> y = x * x + 1
         >>> y.data
@@ -421,6 +422,17 @@ class Value:
         Raises:
             TypeError: If called on something that is not a ``Value``.
 
+        Examples:
+            The book's warm-up: ``x`` is used three times, and its gradient is
+            the sum over those uses.
+
+            >>> from micrograd import Value
+            >>> x = Value(-4.0, label="x")
+            >>> z = 2 * x + 2 + x
+            >>> grads = z.backward()
+            >>> grads[x], grads[z]
+            (3.0, 1.0)
+
         """
         root = _check_root(self, "Value.backward's self")
         passing, reached = _live_nodes(root)
@@ -649,6 +661,19 @@ class Gradients(Mapping[Value, float]):
     Raises:
         KeyError: On ``grads[x]`` when ``x`` is not part of the graph.
         TypeError: On any attempt to assign or delete an entry.
+
+    Examples:
+        >>> from micrograd import Value
+        >>> a, b = Value(2.0, label="a"), Value(3.0, label="b")
+        >>> grads = (a * b + b).backward()
+        >>> grads[a], grads[b]
+        (3.0, 3.0)
+        >>> grads.get(Value(1.0), 0.0)  # a node of another graph
+        0.0
+        >>> grads[a] = 0.0
+        Traceback (most recent call last):
+            ...
+        TypeError: 'Gradients' object does not support item assignment
 
     """
 

@@ -115,7 +115,8 @@ def numerical_derivative(f: Callable[[float], float], x: float, h: float = DEFAU
         ValueError: If ``h`` is not positive or too small to move ``x`` in floating
             point, or ``f`` is not finite at ``x ± h``.
 
-    Example:
+    Examples:
+        >>> from micrograd.gradcheck import numerical_derivative
         >>> round(numerical_derivative(lambda x: x**3, 2.0), 6)
         12.0
 
@@ -154,7 +155,8 @@ def numerical_gradient(
             floating point, an index is out of range or repeated,
             or ``f`` is not finite at a nudged point.
 
-    Example:
+    Examples:
+        >>> from micrograd.gradcheck import numerical_gradient
         >>> [round(g, 6) for g in numerical_gradient(lambda p: p[0] * p[1], [3.0, 5.0])]
         [5.0, 3.0]
 
@@ -357,9 +359,12 @@ def check_gradients(
             blurs the central difference more than a disagreement (then the
             check cannot tell; the message suggests a larger ``h``).
 
-    Example:
+    Examples:
+        >>> from micrograd.gradcheck import check_gradients
         >>> check = check_gradients(lambda a, b: a * b + b.relu(), [2.0, 3.0])
-        >>> [round(c.autodiff, 6) for c in check.comparisons]
+        >>> [c.autodiff for c in check.comparisons]
+        [3.0, 3.0]
+        >>> [round(c.numerical, 6) for c in check.comparisons]
         [3.0, 3.0]
 
     """

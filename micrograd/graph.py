@@ -14,7 +14,7 @@ import math
 import shutil
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -237,6 +237,15 @@ def to_dot(
             ``None``, or ``rankdir``/``max_nodes`` of the wrong type.
         ValueError: If the graph has more than ``max_nodes`` nodes or ``rankdir``
             is not one of the four directions.
+
+    Examples:
+        >>> from micrograd import Value
+        >>> from micrograd.graph import to_dot
+        >>> dot = to_dot(Value(2.0, label="a") * 3)
+        >>> dot.splitlines()[0]
+        'digraph micrograd {'
+        >>> [line.strip() for line in dot.splitlines() if "->" in line]  # a's edge: d/da = 3
+        ['n1_op -> n1;', 'n0 -> n1_op [label="3"];']
 
     """
     body = _statements(root, grads, rankdir, max_nodes)
@@ -479,11 +488,13 @@ def backward_frames(root: Value, max_nodes: int = DEFAULT_MAX_NODES) -> list[Swe
         TypeError: If ``root`` is not a ``Value`` or ``max_nodes`` not an int.
         ValueError: If the graph has more than ``max_nodes`` nodes.
 
-    Example:
+    Examples:
+        >>> from micrograd import Value
+        >>> from micrograd.graph import backward_frames
         >>> x = Value(3.0, label="x")
         >>> frames = backward_frames(x * x)
         >>> [frame.node for frame in frames], frames[-1].grads
-        ([None, 1, 0], (6.0, 1.0))
+        ([None, 1], (6.0, 1.0))
 
     """
     check_instance("root", root, Value, "a micrograd Value")
@@ -519,19 +530,20 @@ class _Sweep:
             self.first_edge[node] = len(self.edge_rows)
             for child, local in zip(node.children, node.local_grads, strict=True):
                 self.edge_rows.append((self.ids[child], self.ids[node], local))
-        # engine.Value.backward's two sweeps: the nodes that pass gradient on, with
-        # the ends (leaves, all-zero nodes) that only receive it; or every node
-        self.ends: list[Value] = []
+        # engine.Value.backward's two sweeps: the nodes that pass gradient on, in
+        # creation order, and every node that gets a gradient; or every node twice
+        self.reached: Iterable[Value]
         if live_only:
-            passing, reached = engine._live_nodes(root)  # noqa: SLF001
+            passing, self.reached = engine._live_nodes(root)  # noqa: SLF001
             self.swept = sorted(passing, key=engine._serial_of)  # noqa: SLF001
-            self.ends = list(reached.difference(passing))
         else:
-            self.swept = engine._creation_order((root,))  # noqa: SLF001
+            self.swept = self.reached = engine._creation_order((root,))  # noqa: SLF001
         self.in_sweep = [False] * len(order)  # has an entry in backward's table
-        for node in [*self.swept, *self.ends]:
+        for node in self.reached:
             self.in_sweep[self.ids[node]] = True
         processed = set(self.swept)
+        self.ends = [node for node in order if self.in_sweep[self.ids[node]]]
+        self.ends = [node for node in self.ends if node not in processed]
         self.processed = [node in processed for node in order]
         self.grads, self.steps = self._run()
         self.expected = [0] * len(order)
@@ -552,8 +564,7 @@ class _Sweep:
 
     def _run(self) -> tuple[dict[Value, float], list[tuple[Value, list[tuple[int, float]] | None]]]:
         """engine._sweep's arithmetic in its order, noting what each node sends down which edge."""
-        grads = dict.fromkeys(self.ends, 0.0)
-        grads.update(dict.fromkeys(self.swept, 0.0))
+        grads = dict.fromkeys(self.reached, 0.0)
         grads[self.root] = 1.0
         steps: list[tuple[Value, list[tuple[int, float]] | None]] = []
         for node in reversed(self.swept):

@@ -460,10 +460,14 @@ class MLP(_Stack):
             the model would exceed :data:`MAX_PARAMETERS` (checked from the sizes,
             before anything is allocated).
 
-    Example:
+    Examples:
+        >>> from micrograd.nn import MLP
         >>> model = MLP(2, [16, 16, 1], seed=1337)
         >>> model
         MLP(2 → 16 ReLU → 16 ReLU → 1 linear, 337 parameters)
+        >>> score = model([0.5, -1.0])  # one output: a Value
+        >>> score.data == MLP(2, [16, 16, 1], seed=1337)([0.5, -1.0]).data  # seeded
+        True
 
     """
 

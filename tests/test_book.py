@@ -70,7 +70,7 @@ def test_walkthrough_shows_its_figures_and_the_337_check(built_book: Path) -> No
 def test_from_scratch_sits_between_getting_started_and_the_walkthrough(built_book: Path) -> None:
     html = page(built_book, "from-scratch")
     assert re.search(r'class="left-prev"\s+href="getting-started\.html"', html)
-    assert re.search(r'class="right-next"\s+href="walkthrough\.html"', html)
+    assert re.search(r'class="right-next"\s+href="build-the-network\.html"', html)
     nav = re.findall(r'href="([\w-]+)\.html"', page(built_book, "index").split("bd-docs-nav")[1])
     order = [name for name in nav if name in ("getting-started", "from-scratch", "walkthrough")]
     assert order[:3] == ["getting-started", "from-scratch", "walkthrough"]
@@ -214,6 +214,18 @@ def test_downloadable_notebook_holds_outputs(built_book: Path) -> None:
     assert any("image/png" in o.get("data", {}) for o in outputs)
 
 
+def test_no_notebook_of_the_build_shows_a_raw_glue_role(built_book: Path) -> None:
+    """The download button's notebooks and the lite site's show numbers, not roles."""
+    downloads = sorted((built_book / "_sources").glob("*.ipynb"))
+    lite = sorted((built_book / "lite" / "files" / "book").glob("*.ipynb"))
+    assert len(lite) == len(downloads) == len(NOTEBOOK_CHAPTERS)
+    raw = [p.name for p in downloads + lite if GLUE_ROLE.search(p.read_text(encoding="utf-8"))]
+    assert raw == []
+    from_scratch = json.loads((built_book / "lite/files/book/from-scratch.ipynb").read_text())
+    prose = " ".join("".join(c["source"]) for c in from_scratch["cells"])
+    assert "forward estimate is off by 6.0e-03" in prose.replace("\n", " ")
+
+
 FAILING_CHAPTER = """\
 ---
 jupytext:
@@ -266,3 +278,76 @@ def test_lite_site_serves_this_commit_wheel(built_book: Path) -> None:
 
 def test_pages_load_nothing_from_google_fonts(built_book: Path) -> None:
     assert "fonts.googleapis.com" not in page(built_book, "index")
+
+
+# -- Build the network: the chapter that builds the demo on the from-scratch engine --------
+
+
+def test_build_the_network_sits_between_from_scratch_and_the_walkthrough(
+    built_book: Path,
+) -> None:
+    html = page(built_book, "build-the-network")
+    assert re.search(r'class="left-prev"\s+href="from-scratch\.html"', html)
+    assert re.search(r'class="right-next"\s+href="walkthrough\.html"', html)
+
+
+def test_build_the_network_shows_its_checks_and_figures(built_book: Path) -> None:
+    html = page(built_book, "build-the-network")
+    text = " ".join(re.sub(r"<[^>]+>", "", html).split())
+    assert "{glue" not in html
+    steps = re.search(r"Your network ran (\d+) steps, and at every one its loss matched", text)
+    assert steps is not None
+    assert 5 <= int(steps.group(1)) <= 10
+    for claim in [
+        "337 parameters: the first layer",
+        "All 9 gradients agree with nudging",
+        "numbers agree with PyTorch 2.13.0",
+    ]:
+        assert claim in text, claim
+    assert re.search(r"The library finished the demo.s 100 steps at 100% accuracy", text)
+    tags = re.findall(r'<img[^>]*src="_images/[^>]*>', html)
+    assert len(tags) == 2  # the hinge, the two engines' losses
+    for tag in tags:
+        assert re.search(r'alt="[^"]{20,}"', tag), tag
+        src = re.search(r'src="([^"]+)"', tag).group(1)  # type: ignore[union-attr]
+        assert (built_book / src).stat().st_size > 1000, src
+
+
+def test_build_the_network_pytorch_code_is_the_tested_code() -> None:
+    """The chapter's PyTorch blocks are what tests/test_torch_parity.py runs.
+
+    Every statement of the chapter's (not executed) ``python`` blocks, except the
+    import and the prints, is a statement of the test's PyTorch functions.
+    """
+    import ast  # noqa: PLC0415
+
+    chapter = (BOOK / "build-the-network.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"^```python\n(.*?)^```$", chapter, re.MULTILINE | re.DOTALL)
+    assert len(blocks) == 2
+    test_source = (BOOK.parent / "tests" / "test_torch_parity.py").read_text(encoding="utf-8")
+    functions = {
+        node.name: node for node in ast.parse(test_source).body if isinstance(node, ast.FunctionDef)
+    }
+    for block, name in zip(blocks, ["warm_up_in_torch", "tanh_neuron_in_torch"], strict=True):
+        tested = {ast.unparse(statement) for statement in functions[name].body}
+        shown = [
+            ast.unparse(statement)
+            for statement in ast.parse(block).body
+            if not isinstance(statement, ast.Import)
+            and not (
+                isinstance(statement, ast.Expr)
+                and isinstance(statement.value, ast.Call)
+                and getattr(statement.value.func, "id", "") == "print"
+            )
+        ]
+        assert len(shown) >= 6, name
+        assert [s for s in shown if s not in tested] == [], name
+
+
+def test_build_the_network_recorded_pytorch_numbers_are_complete() -> None:
+    recorded = json.loads((BOOK / "data" / "torch_reference.json").read_text(encoding="utf-8"))
+    assert recorded["torch_version"].startswith("2.13.0")
+    assert recorded["warm_up"] == {"y": -20.0, "dy/dx": 46.0}
+    neuron = recorded["tanh_neuron"]
+    assert set(neuron) == {"o"} | {f"do/d{k}" for k in ("x1", "x2", "w1", "w2", "b")}
+    assert abs(neuron["o"] - 2**-0.5) < 1e-12
