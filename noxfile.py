@@ -28,7 +28,7 @@ REFERENCE_MICROGRAD = "micrograd==0.1.0"  # Karpathy's original, for parity test
 SPHINX_BUILD = ["sphinx-build", "-E", "-j", "auto", "-n", "-W", "--keep-going", "-b", "html"]
 UNIT_TESTS = ["-m", "not book", "--ignore=tests/browser", "--ignore=tests/binder"]
 COVERAGE = ["--cov", "--cov-report=term-missing"]
-BOOK_CHECKS = ["tests/test_book.py", "tests/test_book_kernels.py"]  # marked `book`
+BOOK_CHECKS = ["tests/test_book.py", "tests/test_book_kernels.py", "tests/test_notebooks.py"]
 
 
 def group(name: str) -> list[str]:
@@ -144,7 +144,7 @@ def docs_serve_check(session: nox.Session) -> None:
 
 @nox.session(default=False)
 def notebooks(session: nox.Session) -> None:
-    """Regenerate book/notebooks/*.ipynb (for Colab) from the chapters; commit the result."""
+    """Regenerate book/*.ipynb (Binder, Colab) from the chapters; commit the result."""
     session.install("-e", ".", *group("notebooks"))
     session.run("python", "book/_ext/runnable_notebooks.py", *session.posargs)
 
@@ -173,6 +173,22 @@ def bench(session: nox.Session) -> None:
     session.install("-e", ".")
     env = install_reference_micrograd(session)
     session.run("python", "benchmarks/bench.py", *session.posargs, env=env)
+
+
+# PyTorch 2.13.0's CPU build (about 750 MB), which pip finds through its configured wheel
+# folder. uv does not read pip's configuration and a newer torch pulls several GB of CUDA
+# packages, so this session uses pip (the venv backend) and this exact pin.
+TORCH = "torch==2.13.0"
+
+
+@nox.session(venv_backend="venv", default=False)  # 750 MB: CI and on request
+def torch(session: nox.Session) -> None:
+    """Recompute the book's recorded PyTorch numbers and the library's gradients in PyTorch."""
+    session.install("-e", ".", "pytest>=8", "numpy", TORCH)  # torch warns without numpy
+    env = {"MICROGRAD_REQUIRE_TORCH": "1"}  # a missing torch fails instead of skipping
+    session.run(
+        "pytest", "tests/test_torch_parity.py", "-p", "no:cacheprovider", *session.posargs, env=env
+    )
 
 
 def find_chromium(session: nox.Session) -> str:

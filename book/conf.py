@@ -9,10 +9,13 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import micrograd
 
 sys.path.insert(0, str(Path(__file__).parent / "_ext"))
+
+import runnable_notebooks  # the book's own extension (in _ext/), also named in extensions
 
 project = "micrograd, the book"
 author = "micrograd-book maintainers"
@@ -20,10 +23,8 @@ copyright = "2026, micrograd-book maintainers"
 release = micrograd.__version__
 version = release
 
-# The one place that names the repository; CI or a fork can override it.
-REPOSITORY_URL = os.environ.get(
-    "MICROGRAD_BOOK_REPOSITORY_URL", "https://github.com/micrograd-book/micrograd-book"
-)
+# pyproject.toml's Source URL; CI or a fork overrides it with MICROGRAD_BOOK_REPOSITORY_URL.
+REPOSITORY_URL = runnable_notebooks.repository_url()
 REPOSITORY_BRANCH = os.environ.get("MICROGRAD_BOOK_BRANCH", "main")
 
 extensions = [
@@ -32,10 +33,11 @@ extensions = [
     # solution; its `:class: dropdown` is folded away by sphinx-togglebutton.
     "sphinx_exercise",
     "sphinx_togglebutton",
+    "exercise_numbers",  # Exercise 1, 2, ... on each page, not across the book
     "sphinx.ext.autodoc",
     "sphinx.ext.napoleon",
     "sphinx.ext.viewcode",
-    "runnable_notebooks",  # Colab and JupyterLite notebooks, this commit's wheel, launch links
+    "runnable_notebooks",  # notebooks for Binder, Colab, JupyterLite; the lite wheel
     "build_time",  # the whole build's wall time, written into the build report page
 ]
 
@@ -43,7 +45,7 @@ exclude_patterns = [
     "_build",
     "_contents",  # the JupyterLite notebooks, written by the build
     "jupyter_execute",
-    "notebooks",  # the Colab notebooks, written by `nox -s notebooks`
+    "*.ipynb",  # each chapter's notebook for Binder and Colab, written by `nox -s notebooks`
     "**.ipynb_checkpoints",
     "README.md",
 ]
@@ -72,7 +74,9 @@ def _encrypt_kernel_sockets() -> None:
 
     ipykernel 7.4 and later log "Kernel is running over TCP without encryption" once
     per kernel started without keys: one line per chapter, printed straight to the
-    build's stderr. myst-nb has no option for the kernel manager, so the class default
+    build's stderr. myst-nb executes through jupyter-cache and nbclient, which take no
+    kernel manager options and read no Jupyter config file, so there is no public
+    setting for this: the class default
     of jupyter_client's ``transport_encryption`` (new in 8.9) is set to ``"auto"``: the
     manager provisions keys for every kernelspec that declares Curve support, as
     ipykernel's does. Older jupyter_client (no such setting) or a libzmq without Curve
@@ -81,7 +85,7 @@ def _encrypt_kernel_sockets() -> None:
     try:
         import zmq  # noqa: PLC0415 - build-time only
         from jupyter_client.manager import KernelManager  # noqa: PLC0415
-    except ImportError:  # read by a tool without Jupyter (nox -s notebooks): no kernels
+    except ImportError:  # read by a tool without Jupyter: no kernels to start
         return
 
     setting = KernelManager.class_traits().get("transport_encryption")
@@ -93,9 +97,21 @@ _encrypt_kernel_sockets()
 
 # -- Run in the browser: JupyterLite with the Pyodide kernel ---------------------------------
 # The site goes to _build/html/lite; Pyodide itself loads from its CDN in the reader's
-# browser. Chapters become notebooks there (runnable_notebooks), never Sphinx sources.
+# browser. runnable_notebooks writes the chapters' lite notebooks (folder "book" in the
+# lite file system) and this commit's wheel, which the lite site serves to piplite.
 jupyterlite_config = "jupyter_lite_config.json"
 jupyterlite_bind_ipynb_suffix = False
+jupyterlite_contents = [str(runnable_notebooks.LITE_NOTEBOOKS)]
+jupyterlite_build_command_options = {"piplite-wheels": str(runnable_notebooks.LITE_WHEELS)}
+
+# The API reference's `Examples:` sections get a button that runs them in the page, on
+# the same lite site and wheel.
+global_enable_try_examples = True
+try_examples_global_button_text = "Try it"
+try_examples_global_warning_text = (
+    "This runs in your browser (Pyodide) with the micrograd this book was built with."
+)
+try_examples_preamble = "%pip install micrograd-book"
 
 # -- API reference ------------------------------------------------------------------------
 autodoc_member_order = "bysource"
@@ -127,9 +143,25 @@ html_theme_options = {
     "launch_buttons": {
         "binderhub_url": "https://mybinder.org",
         "notebook_interface": "jupyterlab",
-        "colab_url": "https://colab.research.google.com",  # book/notebooks/, see _ext
+        # Binder and Colab open the notebook paired with the chapter (book/<chapter>.ipynb,
+        # the theme's rule for a same-named .ipynb beside a page). Every chapter is a
+        # top-level page, so this relative lite URL holds on every page.
+        "colab_url": "https://colab.research.google.com",
         "jupyterlite_url": "lite/lab/index.html",
         "jupyterlite_ext": ".ipynb",
     },
     "show_toc_level": 2,
 }
+
+
+def _public_bases(*args: object) -> None:
+    """autodoc-process-bases: a private base (``nn._Stack``) shows as its nearest public one."""
+    bases = args[-1]
+    assert isinstance(bases, list)
+    for i, base in enumerate(bases):
+        if isinstance(base, type) and base.__name__.startswith("_"):
+            bases[i] = next(k for k in base.__mro__ if not k.__name__.startswith("_"))
+
+
+def setup(app: Any) -> None:
+    app.connect("autodoc-process-bases", _public_bases)

@@ -4,15 +4,20 @@ Every generator draws from its own generator
 (:func:`micrograd.seeding.make_rng`), never the global one, so the same
 arguments always give the same points. Labels are
 ``-1.0`` and ``1.0``, as the max-margin loss expects.
+
+:func:`make_moons` draws from a private copy of NumPy's legacy generator
+instead, so that it gives scikit-learn's ``make_moons`` points bit for bit.
 """
 
 from __future__ import annotations
 
 import math
+import numbers
 import random
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from micrograd._checks import (
@@ -23,6 +28,7 @@ from micrograd._checks import (
     fail,
     is_number,
 )
+from micrograd._legacy_numpy_random import LegacyRandomState
 from micrograd.seeding import make_rng
 
 __all__ = [
@@ -30,10 +36,12 @@ __all__ = [
     "LABEL_HINT",
     "MAX_NOISE",
     "MAX_SAMPLES",
+    "MAX_SEED",
     "MAX_TURNS",
     "Dataset",
     "Metadata",
     "blobs",
+    "make_moons",
     "moons",
     "spiral",
     "train_test_split",
@@ -85,7 +93,12 @@ def _check_labels(xs: object, ys: object, most: int | None = None) -> tuple[floa
 
 
 def _check_label(i: int, label: object) -> float:
-    if is_number(label) and label in (-1, 1):
+    """-1 or 1 as a float, given as any real number type (NumPy's, ``Fraction``, ``Decimal``).
+
+    A bool is refused, ``True`` being 1 only by accident of Python's history.
+    """
+    is_real = isinstance(label, numbers.Real | Decimal) and not isinstance(label, bool)
+    if is_real and label in (-1, 1):
         return float(label)
     return fail(f"ys[{i}]", f"-1 or 1 ({LABEL_HINT})", label)
 
@@ -273,6 +286,14 @@ def moons(n_samples: int = 100, noise: float = 0.0, seed: int | None = None) -> 
         ValueError: If ``n_samples`` is not between 2 and :data:`MAX_SAMPLES`, or
             ``noise`` is not between 0 and :data:`MAX_NOISE`.
 
+    Examples:
+        >>> from micrograd.datasets import moons
+        >>> data = moons(6)
+        >>> len(data), data.ys
+        (6, (-1.0, -1.0, -1.0, 1.0, 1.0, 1.0))
+        >>> data.xs[0]  # the upper moon starts at angle 0
+        (1.0, 0.0)
+
     """
     n = _check_n_samples(n_samples)
     sigma = _check_noise(noise)
@@ -431,3 +452,133 @@ def train_test_split(
         part("train", [i for i in everything if i not in test]),
         part("test", sorted(test)),
     )
+
+
+MAX_SEED = 2**32 - 1
+"""The largest ``random_state`` :func:`make_moons` accepts (NumPy's seeds are 32-bit)."""
+
+
+def _make_moons_sizes(n_samples: object) -> tuple[int, int]:
+    """``(outer, inner)`` point counts from ``n_samples``, an int or a pair, as scikit-learn splits."""
+    if isinstance(n_samples, tuple | list):
+        if len(n_samples) != 2:
+            fail("n_samples", "an int or a pair (outer, inner) of ints", n_samples, ValueError)
+        outer = check_int("n_samples[0]", n_samples[0], minimum=0)
+        inner = check_int("n_samples[1]", n_samples[1], minimum=0)
+        if outer + inner == 0:
+            fail("n_samples", "a pair with at least one point", n_samples)
+    else:
+        if not isinstance(n_samples, int) or isinstance(n_samples, bool):
+            fail("n_samples", "an int or a pair (outer, inner) of ints", n_samples, TypeError)
+        total = check_int("n_samples", n_samples, minimum=1, maximum=MAX_SAMPLES)
+        outer, inner = total // 2, total - total // 2
+    if outer + inner > MAX_SAMPLES:
+        fail("n_samples", f"a pair of at most MAX_SAMPLES={MAX_SAMPLES:,} points in all", n_samples)
+    return outer, inner
+
+
+def _check_random_state(random_state: object) -> int | None:
+    if random_state is None:
+        return None
+    if not isinstance(random_state, int) or isinstance(random_state, bool):
+        fail(
+            "random_state",
+            "an int or None (NumPy RandomState objects and the global generator have "
+            "no equivalent here; pass the int you would have seeded them with)",
+            random_state,
+            TypeError,
+        )
+    return check_int("random_state", random_state, minimum=0, maximum=MAX_SEED)
+
+
+def _linspace_to_pi(count: int) -> list[float]:
+    """``numpy.linspace(0, pi, count)`` bit for bit: ``i * (pi / (count - 1))``, the last ``pi``."""
+    if count <= 1:
+        return [0.0] * count
+    step = math.pi / (count - 1)
+    return [*(i * step for i in range(count - 1)), math.pi]
+
+
+def make_moons(
+    n_samples: int | tuple[int, int] = 100,
+    *,
+    shuffle: bool = True,
+    noise: float | None = None,
+    random_state: int | None = None,
+) -> Dataset:
+    """scikit-learn's ``make_moons``, bit for bit, with labels -1/+1 and no NumPy.
+
+    For an int ``random_state`` the points are exactly (``==`` on every float)
+    what ``sklearn.datasets.make_moons`` returns for the same arguments, which
+    is also what micrograd's demo gets from ``np.random.seed(s)`` followed by
+    ``make_moons(...)``. The draws of NumPy's legacy ``RandomState`` are
+    reproduced with the standard library: the same Mersenne Twister seeded the
+    same way, the same shuffle and the same polar-method normals.
+
+    The outer half circle ``(cos t, sin t)`` gets ``n_samples // 2`` points and
+    label -1 (scikit-learn's 0), the inner one ``(1 - cos t, 1 - sin t - 0.5)``
+    the rest and label +1; ``t`` is ``numpy.linspace(0, pi, count)``. With
+    ``shuffle`` the points are put in random order; then, unless ``noise`` is
+    ``None``, Gaussian noise of standard deviation ``noise`` is added to every
+    coordinate (``noise=0`` still draws, so it consumes the generator as
+    scikit-learn does).
+
+    How it differs from :func:`moons`: :func:`moons` never shuffles (the -1
+    points come first), puts the inner moon at ``0.5 - sin t`` (one rounding
+    fewer, so it can differ in the last bit) and draws its noise from Python's
+    ``random.Random(seed)``; so the same seed gives other points. Use
+    :func:`make_moons` to get micrograd's (and scikit-learn's) exact data,
+    :func:`moons` for this book's seeded experiments.
+
+    Args:
+        n_samples: The number of points, or a pair ``(outer, inner)`` of
+            counts per moon, as in scikit-learn.
+        shuffle: Whether to shuffle the points (before the noise is added).
+        noise: The standard deviation of the Gaussian noise, or ``None`` for
+            none (and no draws).
+        random_state: An int from 0 to 2**32 - 1 (:data:`MAX_SEED`) gives
+            scikit-learn's points for that seed. ``None`` seeds from fresh
+            operating-system entropy, as NumPy's ``RandomState(None)`` does, so
+            every call differs and cannot be repeated; it does *not* use NumPy's
+            global generator, which this library cannot see.
+
+    Returns:
+        A :class:`Dataset` named ``"make_moons"`` whose metadata also records
+        ``shuffle`` and ``random_state`` (as ``seed``).
+
+    Raises:
+        TypeError: If ``n_samples`` is not an int or a pair of ints, ``shuffle``
+            is not a bool, ``noise`` is not a number or ``None``, or
+            ``random_state`` is not an int or ``None`` (a NumPy ``RandomState``,
+            a float or a bool is refused).
+        ValueError: If ``n_samples`` is below 1 (a count in a pair below 0, or
+            both 0) or the total above :data:`MAX_SAMPLES`, ``noise`` is not
+            between 0 and :data:`MAX_NOISE`, or ``random_state`` is not between
+            0 and :data:`MAX_SEED`.
+
+    """
+    n_outer, n_inner = _make_moons_sizes(n_samples)
+    check_instance("shuffle", shuffle, bool, "True or False")
+    sigma = None if noise is None else check_real("noise", noise, minimum=0.0, maximum=MAX_NOISE)
+    seed = _check_random_state(random_state)
+    rng = LegacyRandomState(seed)
+    outer, inner = _linspace_to_pi(n_outer), _linspace_to_pi(n_inner)
+    points = [(math.cos(t), math.sin(t)) for t in outer]
+    points += [(1.0 - math.cos(t), 1.0 - math.sin(t) - 0.5) for t in inner]
+    labels = [-1.0] * n_outer + [1.0] * n_inner
+    if shuffle:
+        order = list(range(len(points)))
+        rng.shuffle(order)
+        points = [points[i] for i in order]
+        labels = [labels[i] for i in order]
+    if sigma is not None:
+        # row by row, x then y: the order NumPy fills a (n, 2) array
+        points = [(x + rng.normal(0.0, sigma), y + rng.normal(0.0, sigma)) for x, y in points]
+    metadata = {
+        "name": "make_moons",
+        "n_samples": len(points),
+        "noise": sigma,
+        "seed": seed,
+        "shuffle": shuffle,
+    }
+    return Dataset(tuple(points), tuple(labels), metadata)

@@ -43,7 +43,7 @@ import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import count
 from operator import attrgetter, mul
-from typing import Any, Self, TypeVar, overload
+from typing import Any, NoReturn, Self, TypeVar, overload
 
 from micrograd import _persistence
 from micrograd._checks import check_instance, fail, is_number
@@ -81,6 +81,10 @@ class Value:
     ``bool(v)`` is ``bool(v.data)``: ``False`` for ``0.0`` and ``-0.0``, ``True``
     otherwise (NaN included). So ``if loss:`` asks "is the loss non-zero?".
 
+    Conversion: ``float(v)`` is ``v.data``, a plain number outside the graph.
+    So ``math.exp(v)`` (any ``math`` function) returns a float that
+    ``backward()`` cannot see: use ``v.exp()``, ``v.tanh()``, ``v ** 0.5``.
+
     Pickling and copying: ``pickle``, ``copy.copy`` and ``copy.deepcopy`` keep
     the data, labels, operations and the graph's shape; a node shared by several
     paths stays one node, and graphs of any depth work (they are written
@@ -95,7 +99,8 @@ class Value:
     would slow every node's creation by about a sixth of a training step, so
     the leading underscore is the only guard there. Don't write them.
 
-    Example:
+    Examples:
+        >>> from micrograd import Value
         >>> x = Value(3.0, label="x")
         >>> y = x * x + 1
         >>> y.data
@@ -125,8 +130,12 @@ class Value:
 
     @property
     def data(self) -> float:
-        """The number this node holds."""
+        """The number this node holds (read-only, since nodes never change)."""
         return self._data
+
+    @data.setter
+    def data(self, _value: object) -> NoReturn:
+        raise AttributeError(_IMMUTABLE_DATA)
 
     @property
     def children(self) -> tuple[Value, ...]:
@@ -162,6 +171,16 @@ class Value:
         return f"Value({', '.join(parts)})"
 
     def __float__(self) -> float:
+        """``float(v)`` is ``v.data``: a plain number, outside the graph.
+
+        Python's ``math`` functions convert their argument with it, so
+        ``math.exp(v)``, ``math.tanh(v)`` or ``math.sqrt(v)`` return a float, not a
+        ``Value``, and nothing computed from that float reaches ``backward()``.
+        Use the node's own operations (``v.exp()``, ``v.tanh()``, ``v ** 0.5``).
+        ``float(v)`` stays, as for a Python number or a one-element PyTorch
+        tensor: printing, plotting and comparing need the number, and a
+        ``Value`` cannot tell ``math.exp`` from ``float(loss)``.
+        """
         return self._data
 
     def __bool__(self) -> bool:
@@ -169,6 +188,19 @@ class Value:
 
     # Values are graph nodes, so equality and hashing are by identity (the defaults);
     # comparing numbers is done on ``.data``.
+
+    # -- habits from micrograd: a pointer instead of a bare AttributeError -----------
+    # A property, not a __getattr__ fallback: defining __getattr__ would slow every
+    # attribute read of every node (Python's fast paths skip such classes).
+
+    @property
+    def grad(self) -> NoReturn:
+        """Not stored on nodes, so reading it raises; use ``grads = loss.backward(); grads[x]``."""
+        raise AttributeError(_NO_GRAD, name="grad", obj=self)
+
+    @grad.setter
+    def grad(self, _value: object) -> NoReturn:
+        raise AttributeError(_NO_GRAD_TO_SET, name="grad", obj=self)
 
     # -- arithmetic ----------------------------------------------------------------
 
@@ -390,14 +422,27 @@ class Value:
         Raises:
             TypeError: If called on something that is not a ``Value``.
 
+        Examples:
+            The book's warm-up: ``x`` is used three times, and its gradient is
+            the sum over those uses.
+
+            >>> from micrograd import Value
+            >>> x = Value(-4.0, label="x")
+            >>> z = 2 * x + 2 + x
+            >>> grads = z.backward()
+            >>> grads[x], grads[z]
+            (3.0, 1.0)
+
         """
         root = _check_root(self, "Value.backward's self")
-        grads = _sweep(*_live_nodes(root), root)
+        passing, reached = _live_nodes(root)
+        grads = _sweep(sorted(passing, key=_serial_of), reached, root)
         if math.isfinite(sum(grads.values())):
             return Gradients._wrap(grads, root)
         # A non-finite gradient times a zero local derivative is NaN, not zero: with
         # a non-finite gradient anywhere, every edge counts (rare: a diverging model).
-        return Gradients._wrap(_sweep(_creation_order((root,)), [], root))
+        everything = _creation_order((root,))
+        return Gradients._wrap(_sweep(everything, everything, root))
 
     # -- copying and pickling: see micrograd._persistence -----------------------------
 
@@ -411,14 +456,13 @@ class Value:
         return _persistence.reduce_value(self)
 
 
-def _sweep(order: list[Value], ends: Iterable[Value], root: Value) -> dict[Value, float]:
+def _sweep(order: list[Value], nodes: Iterable[Value], root: Value) -> dict[Value, float]:
     """The chain rule over ``order`` (a creation order ending at ``root``), inputs last.
 
-    ``ends`` are nodes that get a gradient but pass none on (see
-    :func:`_live_nodes`); their inputs need not be in ``order``.
+    ``nodes`` are all the nodes that get a gradient: those of ``order``, whose
+    edges are followed, and those that pass nothing on (see :func:`_live_nodes`).
     """
-    grads = dict.fromkeys(ends, 0.0)
-    grads.update(dict.fromkeys(order, 0.0))
+    grads = dict.fromkeys(nodes, 0.0)
     grads[root] = 1.0
     for node in reversed(order):
         g = grads[node]
@@ -429,32 +473,25 @@ def _sweep(order: list[Value], ends: Iterable[Value], root: Value) -> dict[Value
     return grads
 
 
-def _live_nodes(root: Value) -> tuple[list[Value], list[Value]]:
-    """The nodes whose gradient can be non-zero: ``(passing, ends)``.
+def _live_nodes(root: Value) -> tuple[list[Value], set[Value]]:
+    """The nodes whose gradient can be non-zero, ``reached``, and those of them ``passing`` it on.
 
     The walk goes level by level from ``root``; each level's inputs are gathered
     with one C-level set union, so the Python loop runs once per node rather
     than once per edge. This is the one place of the zero-edge pruning: a node
-    whose local derivatives are all zero (and every leaf) is an *end*, whose
-    inputs are not followed (they are still reached if another path leads to
-    them). ``passing`` holds the other nodes, in creation order.
+    whose local derivatives are all zero (and every leaf) passes nothing on, so
+    its inputs are not followed (they are still reached if another path leads
+    to them). Returns ``(passing, reached)``, in no particular order.
     """
     frontier: set[Value] = {root}
     reached = set(frontier)
     passing: list[Value] = []
-    ends: list[Value] = []
     while frontier:
-        inputs = []
-        for node in frontier:
-            if any(node._local_grads):
-                passing.append(node)
-                inputs.append(node._children)
-            else:
-                ends.append(node)
-        frontier = set().union(*inputs) - reached
+        level = [node for node in frontier if any(node._local_grads)]
+        passing += level
+        frontier = set().union(*map(_children_of, level)) - reached
         reached |= frontier
-    passing.sort(key=_serial_of)
-    return passing, ends
+    return passing, reached
 
 
 def _creation_order(roots: Iterable[Value]) -> list[Value]:
@@ -474,13 +511,27 @@ def _creation_order(roots: Iterable[Value]) -> list[Value]:
 
 def _swept_order(root: Value) -> list[Value]:
     """The nodes ``backward`` sweeps when every gradient is finite, oldest first."""
-    passing, ends = _live_nodes(root)
-    return sorted([*passing, *ends], key=_serial_of)
+    return sorted(_live_nodes(root)[1], key=_serial_of)
 
+
+_NO_GRAD = (
+    "a Value has no .grad: gradients are not stored on nodes, backward() returns them: "
+    "grads = loss.backward(); grads[x]"
+)
+_NO_GRAD_TO_SET = (
+    "a Value has no .grad to set or reset: gradients are not stored on nodes, so there is "
+    "nothing to zero; each backward() returns fresh ones: grads = loss.backward(); grads[x]"
+)
+_IMMUTABLE_DATA = (
+    "a Value is immutable, its .data cannot change: to update a model use "
+    "model.apply_gradients(grads, learning_rate), which returns a new model "
+    "(for one number, make a new Value(x.data - step))"
+)
 
 _new = object.__new__
 _next_serial = count().__next__
 _serial_of = attrgetter("_serial")
+_children_of = attrgetter("_children")
 
 
 def _node(
@@ -610,6 +661,19 @@ class Gradients(Mapping[Value, float]):
     Raises:
         KeyError: On ``grads[x]`` when ``x`` is not part of the graph.
         TypeError: On any attempt to assign or delete an entry.
+
+    Examples:
+        >>> from micrograd import Value
+        >>> a, b = Value(2.0, label="a"), Value(3.0, label="b")
+        >>> grads = (a * b + b).backward()
+        >>> grads[a], grads[b]
+        (3.0, 3.0)
+        >>> grads.get(Value(1.0), 0.0)  # a node of another graph
+        0.0
+        >>> grads[a] = 0.0
+        Traceback (most recent call last):
+            ...
+        TypeError: 'Gradients' object does not support item assignment
 
     """
 

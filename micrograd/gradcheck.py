@@ -115,7 +115,8 @@ def numerical_derivative(f: Callable[[float], float], x: float, h: float = DEFAU
         ValueError: If ``h`` is not positive or too small to move ``x`` in floating
             point, or ``f`` is not finite at ``x ± h``.
 
-    Example:
+    Examples:
+        >>> from micrograd.gradcheck import numerical_derivative
         >>> round(numerical_derivative(lambda x: x**3, 2.0), 6)
         12.0
 
@@ -154,22 +155,40 @@ def numerical_gradient(
             floating point, an index is out of range or repeated,
             or ``f`` is not finite at a nudged point.
 
-    Example:
+    Examples:
+        >>> from micrograd.gradcheck import numerical_gradient
         >>> [round(g, 6) for g in numerical_gradient(lambda p: p[0] * p[1], [3.0, 5.0])]
         [5.0, 3.0]
 
     """
+    return [estimate for estimate, _ in _central_differences(f, point, h, indices)]
+
+
+def _central_differences(
+    f: Callable[[list[float]], object],
+    point: Sequence[float],
+    h: object,
+    indices: Sequence[int] | None = None,
+) -> list[tuple[float, float]]:
+    """:func:`numerical_gradient`'s estimates, each with how much rounding in ``f`` can blur it.
+
+    ``f``'s two outputs are each rounded to a float, so their difference can be
+    off by up to about one float spacing of each: divided by ``2 h``, that is the
+    blur. It is large when ``|f|`` is large or ``h`` tiny.
+    """
     step = _check_step(h)
     base = [check_real(f"point[{i}]", v) for i, v in enumerate(check_sequence("point", point))]
     chosen = _check_indices(indices, len(base))
-    estimates = []
+    results = []
     for i in chosen:
-        above, below = list(base), list(base)
-        above[i], below[i] = _nudged(base[i], step, f"coordinate {i}")
-        f_above = _finite_output(f(above), f"with coordinate {i} at {above[i]!r}")
-        f_below = _finite_output(f(below), f"with coordinate {i} at {below[i]!r}")
-        estimates.append((f_above - f_below) / (2.0 * step))
-    return estimates
+        x_above, x_below = _nudged(base[i], step, f"coordinate {i}")
+        above, below = list(base), list(base)  # fresh lists: f may keep or change them
+        above[i], below[i] = x_above, x_below
+        f_above = _finite_output(f(above), f"with coordinate {i} at {x_above!r}")
+        f_below = _finite_output(f(below), f"with coordinate {i} at {x_below!r}")
+        blur = (math.ulp(f_above) + math.ulp(f_below)) / (2.0 * step)
+        results.append(((f_above - f_below) / (2.0 * step), blur))
+    return results
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,21 +278,48 @@ class GradientMismatch(AssertionError):
         )
         self.check = check
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle and copy support: rebuilt from the check, with any notes added since."""
+        return (type(self), (self.check,), vars(self))
+
 
 def _finish(
     autodiff: Sequence[float],
-    numerical: Sequence[float],
+    numerical: Sequence[tuple[float, float]],
     indices: Sequence[int],
+    h: float,
     rtol: float,
     atol: float,
 ) -> GradientCheck:
+    """The check of ``autodiff`` against the ``(estimate, blur)`` pairs.
+
+    Raises:
+        GradientMismatch: If a gradient disagrees by more than the tolerance and
+            more than rounding in the function's output explains.
+        ValueError: If every disagreement is within that rounding: the check cannot
+            tell at this ``h``, and the message suggests a larger one.
+
+    """
     comparisons = tuple(
-        GradientComparison(i, a, n) for i, a, n in zip(indices, autodiff, numerical, strict=True)
+        GradientComparison(i, a, n)
+        for i, a, (n, _) in zip(indices, autodiff, numerical, strict=True)
     )
     check = GradientCheck(comparisons, rtol, atol)
-    if not check.ok:
+    if check.ok:
+        return check
+    blurs = {i: blur for i, (_, blur) in zip(indices, numerical, strict=True)}
+    if any(c.error > blurs[c.index] for c in check.mismatches):
         raise GradientMismatch(check)
-    return check
+    worst = max(check.mismatches, key=lambda c: blurs[c.index])
+    allowed = atol + rtol * max(abs(worst.autodiff), abs(worst.numerical))
+    blur = blurs[worst.index]
+    larger = 10.0 ** math.ceil(math.log10(h * blur / allowed * 10.0))
+    raise ValueError(
+        f"h={h!r} is too small for the function's output: rounding it to floats blurs the "
+        f"central difference of index {worst.index} by up to {blur:.3g}, more than the "
+        f"tolerance {allowed:.3g}, so autodiff {worst.autodiff!r} vs numerical "
+        f"{worst.numerical!r} proves nothing; use a larger h, e.g. h={larger:g}"
+    )
 
 
 def _output_node(value: object) -> Value:
@@ -308,12 +354,17 @@ def check_gradients(
     Raises:
         GradientMismatch: If a gradient disagrees beyond ``atol + rtol * scale``.
         TypeError: If ``build`` does not return a ``Value`` or an argument has the wrong type.
-        ValueError: If a tolerance is negative, ``h`` is not positive, or the
-            output is not finite at a nudged point.
+        ValueError: If a tolerance is negative, ``h`` is not positive, the
+            output is not finite at a nudged point, or rounding in the output
+            blurs the central difference more than a disagreement (then the
+            check cannot tell; the message suggests a larger ``h``).
 
-    Example:
+    Examples:
+        >>> from micrograd.gradcheck import check_gradients
         >>> check = check_gradients(lambda a, b: a * b + b.relu(), [2.0, 3.0])
-        >>> [round(c.autodiff, 6) for c in check.comparisons]
+        >>> [c.autodiff for c in check.comparisons]
+        [3.0, 3.0]
+        >>> [round(c.numerical, 6) for c in check.comparisons]
         [3.0, 3.0]
 
     """
@@ -323,8 +374,10 @@ def check_gradients(
     leaves = [Value(v) for v in point]
     grads = _output_node(build(*leaves)).backward()
     autodiff = [grads.get(leaf, 0.0) for leaf in leaves]
-    numerical = numerical_gradient(lambda p: _output_node(build(*map(Value, p))).data, point, step)
-    return _finish(autodiff, numerical, range(len(point)), rtol, atol)
+    numerical = _central_differences(
+        lambda p: _output_node(build(*map(Value, p))).data, point, step
+    )
+    return _finish(autodiff, numerical, range(len(point)), step, rtol, atol)
 
 
 def check_model_gradients(
@@ -359,8 +412,9 @@ def check_model_gradients(
         TypeError: If ``model`` is not a :class:`~micrograd.nn.Module`, ``loss``
             does not return a ``Value``, or an index is not an int.
         ValueError: If an index is out of range or repeated, a tolerance is
-            negative, ``h`` is not positive, or the loss is not finite at a
-            nudged point.
+            negative, ``h`` is not positive, the loss is not finite at a
+            nudged point, or rounding in the loss blurs the central difference
+            more than a disagreement (the message suggests a larger ``h``).
 
     """
     if not isinstance(model, Module):
@@ -371,10 +425,10 @@ def check_model_gradients(
     chosen = _check_indices(indices, len(parameters))
     grads = _output_node(loss(model)).backward()
     autodiff = [grads.get(parameters[i], 0.0) for i in chosen]
-    numerical = numerical_gradient(
+    numerical = _central_differences(
         lambda values: _output_node(loss(model.with_parameters(values))).data,
         [p.data for p in parameters],
         step,
         chosen,
     )
-    return _finish(autodiff, numerical, chosen, rtol, atol)
+    return _finish(autodiff, numerical, chosen, step, rtol, atol)

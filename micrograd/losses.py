@@ -59,6 +59,18 @@ def max_margin(
             is not -1 or 1, ``alpha`` is negative or not finite, or the model has
             more than one output.
 
+    Examples:
+        >>> from micrograd.datasets import moons
+        >>> from micrograd.losses import max_margin
+        >>> from micrograd.nn import MLP
+        >>> data = moons(6)
+        >>> result = max_margin(MLP(2, [4, 1], seed=1), data.xs, data.ys)
+        >>> round(result.data_loss.data, 4), round(result.reg_loss.data, 6)
+        (1.0234, 0.000399)
+        >>> result.accuracy  # every score is negative: the three -1 points are right
+        0.5
+        >>> grads = result.total_loss.backward()  # what a training step follows
+
     """
     if not isinstance(model, Module):
         fail("model", "a micrograd.nn model", model, TypeError)

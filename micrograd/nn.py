@@ -12,18 +12,24 @@ for seeds >= 0), never the global one.
 A model holds at most :data:`MAX_PARAMETERS` parameters; larger sizes are
 refused before anything is allocated. Models pickle and copy from their
 parameter floats (never from a graph of ``Value`` nodes).
+
+A subclass keeps its class through :meth:`Module.with_parameters`,
+:meth:`Module.apply_gradients`, training and :meth:`MLP.from_dict`: the new
+model is built like an unpickled one, from the parameters, without calling the
+subclass's ``__init__`` (state a subclass adds beyond the parameters is not
+carried over).
 """
 
 from __future__ import annotations
 
 import math
 import random
-import sys
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any, Self
+from typing import Any, NoReturn, Self
 
-from micrograd.engine import Gradients, Number, Value, _fused_linear, is_number, lift
+from micrograd._checks import check_instance, check_int, check_real, check_sequence, fail
+from micrograd.engine import Gradients, Number, Value, _fused_linear, lift
 from micrograd.seeding import make_rng
 
 __all__ = ["MAX_PARAMETERS", "MLP", "Layer", "Module", "Neuron", "Unfused", "dead_relus"]
@@ -34,17 +40,11 @@ takes seconds per forward pass, and a larger request is almost always a typo."""
 
 
 def _check_size(name: str, value: object) -> int:
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}: {value!r}")
-    if value < 1:
-        raise ValueError(f"{name} must be at least 1, got {value}")
-    return value
+    return check_int(name, value, minimum=1)
 
 
 def _check_nonlin(nonlin: object) -> bool:
-    if not isinstance(nonlin, bool):
-        raise TypeError(f"nonlin must be True or False, got {type(nonlin).__name__}: {nonlin!r}")
-    return nonlin
+    return check_instance("nonlin", nonlin, bool, "True or False")
 
 
 def _check_parameter_count(nin: int, nouts: Sequence[int]) -> int:
@@ -70,38 +70,13 @@ def _check_parameter_count(nin: int, nouts: Sequence[int]) -> int:
     return count
 
 
-def _check_learning_rate(learning_rate: object) -> float:
-    if not is_number(learning_rate):
-        raise TypeError(
-            f"learning_rate must be an int or a float, got {type(learning_rate).__name__}"
-        )
-    if not -sys.float_info.max <= learning_rate <= sys.float_info.max:
-        raise ValueError(f"learning_rate must be finite, got {learning_rate!r}")
-    return float(learning_rate)
-
-
 def _finite_floats(values: Sequence[object]) -> list[float]:
     """``values`` as floats, or a ``TypeError``/``ValueError`` naming the first bad entry."""
-    floats = []
-    for i, value in enumerate(values):
-        if not is_number(value):
-            raise TypeError(
-                f"parameter {i} must be an int or a float, got {type(value).__name__}: {value!r}"
-            )
-        try:
-            number = float(value)
-        except OverflowError:  # an int beyond the float range
-            number = math.inf
-        if not math.isfinite(number):
-            raise ValueError(f"parameter {i} must be finite, got {value!r}")
-        floats.append(number)
-    return floats
+    return [check_real(f"parameter {i}", value) for i, value in enumerate(values)]
 
 
 def _input_nodes(x: Sequence[Value | Number], expected: int) -> tuple[Value, ...]:
-    if isinstance(x, str | bytes) or not isinstance(x, Sequence):
-        raise TypeError(f"the input must be a sequence of numbers, got {type(x).__name__}")
-    if len(x) != expected:
+    if len(check_sequence("the input", x, "a sequence of numbers")) != expected:
         raise ValueError(f"expected an input of length {expected}, got length {len(x)}")
     return tuple(lift(v) for v in x)
 
@@ -136,8 +111,7 @@ class Module(ABC):
             TypeError: If ``values`` is not a sequence or an entry is not an int or a float.
 
         """
-        if isinstance(values, str | bytes) or not isinstance(values, Sequence):
-            raise TypeError(f"values must be a sequence of numbers, got {type(values).__name__}")
+        check_sequence("values", values, "a sequence of numbers")
         needed = self.parameter_count()
         if len(values) != needed:
             raise ValueError(
@@ -159,11 +133,8 @@ class Module(ABC):
                 large); :func:`~micrograd.trainer.train` reports that as divergence.
 
         """
-        if not isinstance(grads, Gradients):
-            raise TypeError(
-                f"grads must be the Gradients from backward(), got {type(grads).__name__}"
-            )
-        lr = _check_learning_rate(learning_rate)
+        check_instance("grads", grads, Gradients, "the Gradients from backward()")
+        lr = check_real("learning_rate", learning_rate)
         values = self._descended(grads, lr)
         for i, value in enumerate(values):
             if not math.isfinite(value):
@@ -195,13 +166,37 @@ class Module(ABC):
     def __delattr__(self, name: str) -> None:
         raise AttributeError(f"{type(self).__name__} is immutable: cannot delete {name!r}")
 
+    @property
+    def zero_grad(self) -> NoReturn:
+        """Not needed, since each ``backward()`` returns fresh gradients; reading it raises.
+
+        micrograd's habit gets a pointer instead of a bare ``AttributeError``. A
+        property, not a ``__getattr__`` fallback, which would slow every
+        attribute read of every model.
+        """
+        raise AttributeError(
+            f"{type(self).__name__} has no zero_grad(), and needs none: gradients are returned "
+            "fresh by each backward() (grads = loss.backward()), nothing accumulates on the "
+            "model; step with model.apply_gradients(grads, learning_rate)",
+            name="zero_grad",
+            obj=self,
+        )
+
 
 _set = object.__setattr__
 
 
-def _draw_weights(nin: int, rng: random.Random) -> list[float]:
-    """``nin`` weights from ``uniform(-1, 1)``, in micrograd's order."""
-    return [rng.uniform(-1.0, 1.0) for _ in range(nin)]
+def _leaves(nin: int, values: Iterator[float]) -> tuple[tuple[Value, ...], Value]:
+    """A neuron's ``nin`` weights and its bias as new leaves, taken in order from ``values``."""
+    weights = tuple([Value(next(values)) for _ in range(nin)])
+    return weights, Value(next(values))
+
+
+def _random_neuron(
+    nin: int, nonlin: bool, rng: random.Random
+) -> tuple[tuple[Value, ...], Value, bool]:
+    """Weights from ``uniform(-1, 1)`` (in micrograd's order) and a zero bias."""
+    return (tuple([Value(rng.uniform(-1.0, 1.0)) for _ in range(nin)]), Value(0.0), nonlin)
 
 
 class Neuron(Module):
@@ -231,36 +226,22 @@ class Neuron(Module):
 
     def __init__(self, nin: int, nonlin: bool = True, seed: int | None = None) -> None:
         _check_parameter_count(_check_size("nin", nin), [1])
-        _check_nonlin(nonlin)
-        rng = make_rng(seed)
-        self._init(_draw_weights(nin, rng), 0.0, nonlin)
+        self._fill(_random_neuron(nin, _check_nonlin(nonlin), make_rng(seed)))
 
-    def _init(self, weights: Sequence[float], bias: float, nonlin: bool) -> None:
-        self._init_nodes(tuple(Value(w) for w in weights), Value(bias), nonlin)
+    @classmethod
+    def _from_nodes(cls, weights: tuple[Value, ...], bias: Value, nonlin: bool) -> Self:
+        """The one private constructor: a neuron around these parameter nodes, unchecked."""
+        neuron = object.__new__(cls)
+        neuron._fill((weights, bias, nonlin))
+        return neuron
 
-    def _init_nodes(self, weights: tuple[Value, ...], bias: Value, nonlin: bool) -> None:
+    def _fill(self, parts: tuple[tuple[Value, ...], Value, bool]) -> None:
+        weights, bias, nonlin = parts
         _set(self, "_w", weights)
-        _set(self, "_w_data", tuple(w.data for w in weights))
+        _set(self, "_w_data", tuple([w._data for w in weights]))
         _set(self, "_b", bias)
         _set(self, "_params", (*weights, bias))
-        _set(self, "_nonlin", bool(nonlin))
-
-    @classmethod
-    def _make(cls, weights: Sequence[float], bias: float, nonlin: bool) -> Neuron:
-        neuron: Neuron = object.__new__(cls)
-        neuron._init(weights, bias, nonlin)
-        return neuron
-
-    @classmethod
-    def _from_nodes(cls, weights: tuple[Value, ...], bias: Value, nonlin: bool) -> Neuron:
-        """A neuron around existing parameter nodes (unpickling and copying)."""
-        neuron: Neuron = object.__new__(cls)
-        neuron._init_nodes(weights, bias, nonlin)
-        return neuron
-
-    @classmethod
-    def _random(cls, nin: int, nonlin: bool, rng: random.Random) -> Neuron:
-        return cls._make(_draw_weights(nin, rng), 0.0, nonlin)
+        _set(self, "_nonlin", nonlin)
 
     @property
     def weights(self) -> tuple[Value, ...]:
@@ -300,9 +281,8 @@ class Neuron(Module):
         """The weights, then the bias."""
         return [*self._w, self._b]
 
-    def _rebuild(self, values: Iterator[float]) -> Neuron:
-        weights = [next(values) for _ in self._w]
-        return Neuron._make(weights, next(values), self._nonlin)
+    def _rebuild(self, values: Iterator[float]) -> Self:
+        return type(self)._from_nodes(*_leaves(len(self._w), values), self._nonlin)
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickle and copy support: rebuilt around the parameter nodes themselves.
@@ -318,7 +298,44 @@ class Neuron(Module):
         return f"Neuron({self.nin} inputs, {kind})"
 
 
-class Layer(Module):
+class _Stack(Module):
+    """What :class:`Layer` and :class:`MLP` share: an immutable tuple of parts.
+
+    A layer's parts are its neurons, an MLP's its layers; the parameters are
+    the parts' parameters in order, and a rebuilt or unpickled stack is made
+    from rebuilt parts (that is, from floats).
+    """
+
+    __slots__ = ("_parts",)
+
+    _parts: tuple[Any, ...]
+
+    @classmethod
+    def _make(cls, parts: Sequence[Any]) -> Self:
+        """A stack of ``parts``, unchecked (rebuilding, unpickling and copying)."""
+        stack = object.__new__(cls)
+        _set(stack, "_parts", tuple(parts))
+        return stack
+
+    @property
+    def nin(self) -> int:
+        """Number of inputs."""
+        nin: int = self._parts[0].nin
+        return nin
+
+    def parameters(self) -> list[Value]:
+        """Every parameter: part by part (layer by layer, neuron by neuron), weights then bias."""
+        return [p for part in self._parts for p in part.parameters()]
+
+    def _rebuild(self, values: Iterator[float]) -> Self:
+        return type(self)._make([part._rebuild(values) for part in self._parts])
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle and copy support: rebuilt from the parts (that is, from floats)."""
+        return (type(self)._make, (self._parts,))
+
+
+class Layer(_Stack):
     """``nout`` neurons that all read the same ``nin`` inputs.
 
     Args:
@@ -333,49 +350,32 @@ class Layer(Module):
 
     """
 
-    __slots__ = ("_neurons",)
+    __slots__ = ()
 
-    _neurons: tuple[Neuron, ...]
+    _parts: tuple[Neuron, ...]
 
     def __init__(self, nin: int, nout: int, nonlin: bool = True, seed: int | None = None) -> None:
         _check_parameter_count(_check_size("nin", nin), [_check_size("nout", nout)])
-        _check_nonlin(nonlin)
-        rng = make_rng(seed)
-        _set(self, "_neurons", Layer._random(nin, nout, nonlin, rng)._neurons)
-
-    @classmethod
-    def _make(cls, neurons: Sequence[Neuron]) -> Layer:
-        layer: Layer = object.__new__(cls)
-        _set(layer, "_neurons", tuple(neurons))
-        return layer
-
-    @classmethod
-    def _random(cls, nin: int, nout: int, nonlin: bool, rng: random.Random) -> Layer:
-        return cls._make([Neuron._random(nin, nonlin, rng) for _ in range(nout)])
+        _set(self, "_parts", _random_layer(nin, nout, _check_nonlin(nonlin), make_rng(seed)))
 
     @property
     def neurons(self) -> tuple[Neuron, ...]:
         """The layer's neurons."""
-        return self._neurons
-
-    @property
-    def nin(self) -> int:
-        """Inputs per neuron."""
-        return self._neurons[0].nin
+        return self._parts
 
     @property
     def nout(self) -> int:
         """Number of neurons, i.e. outputs."""
-        return len(self._neurons)
+        return len(self._parts)
 
     @property
     def nonlin(self) -> bool:
         """Whether the neurons apply ReLU."""
-        return self._neurons[0].nonlin
+        return self._parts[0].nonlin
 
     def _forward(self, x: tuple[Value, ...]) -> tuple[Value, ...]:
         x_data_and_one = (*[v._data for v in x], 1.0)
-        return tuple([n._forward(x, x_data_and_one) for n in self._neurons])
+        return tuple([n._forward(x, x_data_and_one) for n in self._parts])
 
     def __call__(self, x: Sequence[Value | Number]) -> Value | list[Value]:
         """The layer's outputs: a single ``Value`` if ``nout == 1``, else a list.
@@ -387,27 +387,23 @@ class Layer(Module):
         out = self._forward(_input_nodes(x, self.nin))
         return out[0] if len(out) == 1 else list(out)
 
-    def parameters(self) -> list[Value]:
-        """Every neuron's parameters, neuron by neuron."""
-        return [p for n in self._neurons for p in n.parameters()]
-
-    def _rebuild(self, values: Iterator[float]) -> Layer:
-        return Layer._make([n._rebuild(values) for n in self._neurons])
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        """Pickle and copy support: rebuilt from the neurons (that is, from floats)."""
-        return (type(self)._make, (self._neurons,))
-
     def __repr__(self) -> str:
         kind = "ReLU" if self.nonlin else "linear"
         return f"Layer({self.nin} → {self.nout} {kind})"
 
 
+def _random_layer(nin: int, nout: int, nonlin: bool, rng: random.Random) -> tuple[Neuron, ...]:
+    return tuple([Neuron._from_nodes(*_random_neuron(nin, nonlin, rng)) for _ in range(nout)])
+
+
 def _check_architecture(nin: object, nouts: object) -> tuple[list[int], int]:
     """The layer widths and parameter count of an ``MLP(nin, nouts)``, from the sizes alone."""
     _check_size("nin", nin)
-    if isinstance(nouts, str | bytes) or not isinstance(nouts, Sequence):
-        raise TypeError(f"nouts must be a sequence of layer widths, got {type(nouts).__name__}")
+    nouts = check_sequence("nouts", nouts, "a sequence of layer widths")
+    try:
+        len(nouts)
+    except OverflowError:  # range(10**19): more layers than an index can count
+        fail("nouts", f"at most MAX_PARAMETERS={MAX_PARAMETERS:,} layer widths", nouts)
     if len(nouts) == 0:
         raise ValueError("nouts must name at least one layer width, e.g. [16, 16, 1]")
     if len(nouts) > MAX_PARAMETERS:
@@ -422,12 +418,7 @@ def _layers_from(nin: int, widths: Sequence[int], values: Iterator[float]) -> li
     for i, width in enumerate(widths):
         nonlin = i != len(widths) - 1
         layers.append(
-            Layer._make(
-                [
-                    Neuron._make([next(values) for _ in range(nin)], next(values), nonlin)
-                    for _ in range(width)
-                ]
-            )
+            Layer._make([Neuron._from_nodes(*_leaves(nin, values), nonlin) for _ in range(width)])
         )
         nin = width
     return layers
@@ -445,8 +436,7 @@ def _check_payload(data: object) -> tuple[int, list[int], list[float]]:
         raise ValueError(f"MLP data is missing {sorted(missing)}")
     nin, parameters = data["nin"], data["parameters"]
     widths, needed = _check_architecture(nin, data["nouts"])
-    if isinstance(parameters, str | bytes) or not isinstance(parameters, Sequence):
-        raise TypeError(f"parameters must be a list of numbers, got {type(parameters).__name__}")
+    check_sequence("parameters", parameters, "a list of numbers")
     if len(parameters) != needed:
         raise ValueError(
             f"this architecture needs exactly {needed} parameter values, got {len(parameters)}"
@@ -454,7 +444,7 @@ def _check_payload(data: object) -> tuple[int, list[int], list[float]]:
     return nin, widths, _finite_floats(parameters)
 
 
-class MLP(Module):
+class MLP(_Stack):
     """A multi-layer perceptron: ReLU hidden layers and a linear output layer.
 
     Args:
@@ -470,50 +460,41 @@ class MLP(Module):
             the model would exceed :data:`MAX_PARAMETERS` (checked from the sizes,
             before anything is allocated).
 
-    Example:
+    Examples:
+        >>> from micrograd.nn import MLP
         >>> model = MLP(2, [16, 16, 1], seed=1337)
         >>> model
         MLP(2 → 16 ReLU → 16 ReLU → 1 linear, 337 parameters)
+        >>> score = model([0.5, -1.0])  # one output: a Value
+        >>> score.data == MLP(2, [16, 16, 1], seed=1337)([0.5, -1.0]).data  # seeded
+        True
 
     """
 
-    __slots__ = ("_layers",)
+    __slots__ = ()
 
-    _layers: tuple[Layer, ...]
+    _parts: tuple[Layer, ...]
 
     def __init__(self, nin: int, nouts: Sequence[int], seed: int | None = None) -> None:
         widths, _ = _check_architecture(nin, nouts)
         rng = make_rng(seed)
         sizes = [nin, *widths]
         last = len(widths) - 1
-        _set(
-            self,
-            "_layers",
-            tuple(
-                Layer._random(sizes[i], sizes[i + 1], i != last, rng) for i in range(len(widths))
-            ),
-        )
-
-    @classmethod
-    def _make(cls, layers: Sequence[Layer]) -> MLP:
-        mlp: MLP = object.__new__(cls)
-        _set(mlp, "_layers", tuple(layers))
-        return mlp
+        layers = [
+            Layer._make(_random_layer(sizes[i], sizes[i + 1], i != last, rng))
+            for i in range(len(widths))
+        ]
+        _set(self, "_parts", tuple(layers))
 
     @property
     def layers(self) -> tuple[Layer, ...]:
         """The layers, input side first."""
-        return self._layers
-
-    @property
-    def nin(self) -> int:
-        """Number of inputs."""
-        return self._layers[0].nin
+        return self._parts
 
     @property
     def nouts(self) -> list[int]:
         """The width of each layer."""
-        return [layer.nout for layer in self._layers]
+        return [layer.nout for layer in self._parts]
 
     def __call__(self, x: Sequence[Value | Number]) -> Value | list[Value]:
         """The model's output for one input: a ``Value`` if the last layer has one neuron.
@@ -523,16 +504,9 @@ class MLP(Module):
 
         """
         out = _input_nodes(x, self.nin)
-        for layer in self._layers:
+        for layer in self._parts:
             out = layer._forward(out)
         return out[0] if len(out) == 1 else list(out)
-
-    def parameters(self) -> list[Value]:
-        """Every parameter: layer by layer, neuron by neuron, weights then bias."""
-        return [p for layer in self._layers for p in layer.parameters()]
-
-    def _rebuild(self, values: Iterator[float]) -> MLP:
-        return MLP._make([layer._rebuild(values) for layer in self._layers])
 
     def to_dict(self) -> dict[str, Any]:
         """The architecture and every parameter as plain JSON-serialisable data.
@@ -548,7 +522,7 @@ class MLP(Module):
         }
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> MLP:
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Rebuild a model from :meth:`to_dict` output (for example, read from JSON).
 
         The whole payload is checked before anything is allocated: the format
@@ -566,15 +540,11 @@ class MLP(Module):
             nin, widths, floats = _check_payload(data)
         except (TypeError, ValueError) as error:
             raise ValueError(f"not a valid MLP.to_dict() payload: {error}") from None
-        return MLP._make(_layers_from(nin, widths, iter(floats)))
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        """Pickle and copy support: rebuilt from the layers (that is, from floats)."""
-        return (type(self)._make, (self._layers,))
+        return cls._make(_layers_from(nin, widths, iter(floats)))
 
     def __repr__(self) -> str:
         parts = [str(self.nin)]
-        for layer in self._layers:
+        for layer in self._parts:
             parts.append(f"{layer.nout} {'ReLU' if layer.nonlin else 'linear'}")
         return f"MLP({' → '.join(parts)}, {self.parameter_count()} parameters)"
 
@@ -622,9 +592,7 @@ class Unfused(Module):
 
     def __init__(self, model: Neuron | Layer | MLP) -> None:
         if not isinstance(model, Neuron | Layer | MLP):
-            raise TypeError(
-                f"Unfused wraps a Neuron, a Layer or an MLP, got {type(model).__name__}"
-            )
+            fail("the model Unfused wraps", "a Neuron, a Layer or an MLP", model, TypeError)
         _set(self, "_model", model)
 
     @property
@@ -643,8 +611,8 @@ class Unfused(Module):
         """The wrapped model's parameters (the same nodes)."""
         return self._model.parameters()
 
-    def _rebuild(self, values: Iterator[float]) -> Unfused:
-        return Unfused(self._model._rebuild(values))
+    def _rebuild(self, values: Iterator[float]) -> Self:
+        return type(self)(self._model._rebuild(values))
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickle and copy support: rebuilt around a copy of the wrapped model."""
@@ -657,8 +625,13 @@ class Unfused(Module):
 def dead_relus(model: MLP, xs: Iterable[Sequence[Number]]) -> list[int]:
     """How many ReLU units of each hidden layer output 0 for every point in ``xs``.
 
-    A "dead" unit passes no gradient for any of these points, so training on
-    them cannot revive it. The output layer is linear and is not counted.
+    A "dead" unit passes no gradient back for any of these points, so the data
+    give its weights and bias no gradient (only L2 regularization moves them,
+    towards zero). In the first hidden layer that lasts: its inputs are the
+    points themselves, so while training on them it stays dead. A unit of a
+    later layer can come back to life, because its inputs are the outputs of
+    the layers below, which keep training. The output layer is linear and is
+    not counted.
 
     Args:
         model: The model to inspect.
@@ -672,8 +645,7 @@ def dead_relus(model: MLP, xs: Iterable[Sequence[Number]]) -> list[int]:
         ValueError: If ``xs`` is empty or a point has the wrong length.
 
     """
-    if not isinstance(model, MLP):
-        raise TypeError(f"dead_relus needs an MLP, got {type(model).__name__}")
+    check_instance("model", model, MLP, "an MLP")
     hidden = model.layers[:-1]
     alive = [[False] * layer.nout for layer in hidden]
     seen = 0

@@ -7,23 +7,30 @@
 from __future__ import annotations
 
 import math
-from dataclasses import asdict
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
 from typing import Any
 
-from micrograd._checks import check_instance, check_real, fail
+from micrograd._checks import check_instance, check_int, check_real, fail
 from micrograd.datasets import Dataset
 from micrograd.engine import Value
 from micrograd.nn import Module
-from micrograd.trainer import TrainingRun
+from micrograd.trainer import TrainingDiverged, TrainingRecord, TrainingRun, train
 
 __all__ = [
     "LOSS_METRICS",
+    "MAX_FRAMES",
     "MAX_GRID_POINTS",
+    "Snapshot",
+    "TrainingFrames",
     "accuracy_history",
+    "crossover_step",
     "dataset_points",
     "decision_boundary",
+    "frame_steps",
     "grid_axes",
     "loss_history",
+    "training_frames",
     "training_history",
 ]
 
@@ -181,3 +188,141 @@ def _predicted(score: float) -> float:
     if score <= 0.0:
         return -1.0
     return math.nan
+
+
+def crossover_step(run: TrainingRun[Any]) -> int | None:
+    """The logged step from which the data loss stays below the regularization term, or ``None``.
+
+    From there to the end of the run, most of the loss is the price of the
+    weights, not misfit points. ``None`` when the last logged step's data loss
+    is not below its regularization term.
+
+    Raises:
+        TypeError: If ``run`` is not a ``TrainingRun``.
+
+    """
+    crossing = None
+    for record in reversed(_check_run(run).history):
+        if not record.data_loss < record.reg_loss:
+            break
+        crossing = record.step
+    return crossing
+
+
+MAX_FRAMES = 1000
+"""The most frames :func:`frame_steps` (and so an animation) may have."""
+
+
+def frame_steps(steps: int, frames: int) -> list[int]:
+    """``frames`` step numbers spread evenly from 0 to ``steps`` (both included).
+
+    Step ``steps`` stands for the final model, after the last update. Fewer
+    numbers come back when the run has fewer than ``frames`` steps.
+
+    Raises:
+        TypeError: If ``steps`` or ``frames`` is not an int.
+        ValueError: If ``steps < 1`` or ``frames`` is not from 2 to :data:`MAX_FRAMES`.
+
+    """
+    check_int("steps", steps, minimum=1)
+    check_int("frames", frames, minimum=2, maximum=MAX_FRAMES)
+    return sorted({round(k * steps / (frames - 1)) for k in range(frames)})
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """One frame of a run: the model at a step, and how it did there.
+
+    Attributes:
+        step: The step number (``steps`` for the final model).
+        model: The model at that step, before that step's update.
+        loss: Its total loss (on the batch the step used; the whole dataset
+            for the final model).
+        accuracy: Its accuracy, 0 to 1, measured the same way.
+
+    """
+
+    step: int
+    model: Module
+    loss: float
+    accuracy: float
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingFrames:
+    """What :func:`training_frames` returns: a run and its snapshots at the frame steps.
+
+    Attributes:
+        run: The run (partial if it diverged).
+        steps: The run's requested length.
+        snapshots: One :class:`Snapshot` per frame step reached, in order.
+        diverged_at: The step at which training diverged, or ``None``.
+
+    """
+
+    run: TrainingRun[Any]
+    steps: int
+    snapshots: tuple[Snapshot, ...]
+    diverged_at: int | None
+
+
+def training_frames(
+    model: Module, dataset: Dataset, steps: int = 100, frames: int = 26, **options: Any
+) -> TrainingFrames:
+    """Train ``model`` and keep the models at :func:`frame_steps` (``steps``, ``frames``).
+
+    The models are kept through :func:`~micrograd.trainer.train`'s ``watch``
+    argument, so only the frames' models stay in memory. A run that diverges is
+    not an error here: its frames stop at the last step it logged.
+
+    Args:
+        model: The starting model.
+        dataset: The points to fit.
+        steps: The run's length.
+        frames: How many snapshots to keep, from step 0 to the final model.
+        **options: More arguments of :func:`~micrograd.trainer.train`
+            (``learning_rate``, ``alpha``, ``batch_size``, ``seed``, ...); not
+            ``log_every``, ``callback`` or ``watch``, which this function sets.
+
+    Raises:
+        TypeError: If ``model`` or ``dataset`` has the wrong type, or an option is
+            not one of :func:`~micrograd.trainer.train`'s.
+        ValueError: If ``steps < 1``, ``frames`` is out of range, or an option is
+            one this function sets.
+
+    """
+    _check_model(model)
+    _check_dataset(dataset)
+    wanted = set(frame_steps(steps, frames))
+    taken = sorted({"log_every", "callback", "watch", "steps"} & set(options))
+    if taken:
+        fail("options", "train() options other than log_every, callback, watch, steps", taken)
+    kept: list[Snapshot] = []
+
+    def keep(record: TrainingRecord, current: Module) -> None:
+        if record.step in wanted and record.step < steps:
+            kept.append(Snapshot(record.step, current, record.loss, record.accuracy))
+
+    diverged_at = None
+    try:
+        run = train(model, dataset, steps=steps, watch=keep, **options)
+    except TrainingDiverged as error:
+        run, diverged_at = error.run, error.step
+    else:
+        kept.append(Snapshot(steps, run.final_model, run.final_loss, run.final_accuracy))
+    return TrainingFrames(run, steps, tuple(kept), diverged_at)
+
+
+def _check_runs(runs: object) -> Mapping[str, TrainingRun[Any]]:
+    """Return ``runs`` if it maps names (str) to :class:`~micrograd.trainer.TrainingRun` objects.
+
+    Raises:
+        TypeError: Otherwise, saying what was expected.
+
+    """
+    if not isinstance(runs, Mapping):
+        fail("runs", "a mapping of names to TrainingRun objects", runs, TypeError)
+    for name, run in runs.items():
+        check_instance("each name in runs", name, str, "a str")
+        _check_run(run)
+    return runs

@@ -12,7 +12,10 @@ from typing import Any
 
 from micrograd._checks import check_instance, check_int, check_sequence, fail
 
-__all__ = ["Table"]
+__all__ = ["MAX_DIGITS", "Table"]
+
+MAX_DIGITS = 17
+"""The most significant ``digits`` a table shows: 17 tell any two floats apart."""
 
 
 def _check_arguments(rows: object, columns: object, digits: object, caption: object) -> None:
@@ -23,7 +26,7 @@ def _check_arguments(rows: object, columns: object, digits: object, caption: obj
     if columns is not None:
         for i, column in enumerate(check_sequence("columns", columns, "a list of column names")):
             check_instance(f"columns[{i}]", column, str, "a str")
-    check_int("digits", digits, minimum=1)
+    check_int("digits", digits, minimum=1, maximum=MAX_DIGITS)
     check_instance("caption", caption, str, "a str")
 
 
@@ -38,9 +41,10 @@ class Table:
 
     Raises:
         TypeError: If ``rows`` is not a sequence of mappings (dicts), ``columns``
-            not a sequence of strings, ``digits`` not an int or ``caption`` not
-            a string.
-        ValueError: If ``digits < 1`` or a column is missing from a row.
+            (or, without ``columns``, the keys of the first row) not strings,
+            ``digits`` not an int or ``caption`` not a string.
+        ValueError: If ``digits`` is not from 1 to :data:`MAX_DIGITS` or a column
+            is missing from a row.
 
     """
 
@@ -56,6 +60,8 @@ class Table:
         _check_arguments(rows, columns, digits, caption)
         self._rows = [dict(row) for row in rows]
         self._columns = list(columns) if columns is not None else list(rows[0]) if rows else []
+        for column in self._columns:  # the keys of rows[0], when no columns are given
+            check_instance("a column name (a key of rows[0])", column, str, "a str")
         for i, row in enumerate(self._rows):
             missing = [c for c in self._columns if c not in row]
             if missing:

@@ -20,6 +20,7 @@ from micrograd._checks import check_instance, check_int, check_real, fail, is_nu
 from micrograd.datasets import Dataset
 from micrograd.losses import LossResult, max_margin
 from micrograd.nn import Module
+from micrograd.progress import TrainingProgress
 from micrograd.seeding import make_rng
 
 __all__ = [
@@ -86,7 +87,9 @@ class TrainingRecord:
         data_loss: The mean hinge loss.
         reg_loss: The L2 regularization term.
         accuracy: The fraction of (batch) points classified correctly, 0 to 1.
-        learning_rate: The learning rate this step's update used.
+        learning_rate: The learning rate this step's update used; ``nan`` in the
+            record of a final model that diverged (step ``steps``, which no
+            update follows).
 
     """
 
@@ -158,8 +161,9 @@ class TrainingDiverged(ArithmeticError):
         self.last_finite_model = last_finite_model
 
     def __reduce__(self) -> tuple[Any, ...]:
-        """Pickle and copy support: rebuilt from the same four attributes."""
-        return (type(self), (self.step, self.loss, self.run, self.last_finite_model))
+        """Pickle and copy support: rebuilt from the same four attributes, notes included."""
+        args = (self.step, self.loss, self.run, self.last_finite_model)
+        return (type(self), args, vars(self))
 
 
 class TrainingInterrupted(BaseException):
@@ -195,8 +199,8 @@ class TrainingInterrupted(BaseException):
         self.reason = reason
 
     def __reduce__(self) -> tuple[Any, ...]:
-        """Pickle and copy support: rebuilt from ``step``, ``run`` and ``reason``."""
-        return (type(self), (self.step, self.run, self.reason))
+        """Pickle and copy support: rebuilt from ``step``, ``run`` and ``reason``, notes included."""
+        return (type(self), (self.step, self.run, self.reason), vars(self))
 
 
 class TrainingFailed(TrainingInterrupted, Exception):
@@ -287,10 +291,11 @@ def _is_finite(result: LossResult) -> bool:
 class _Progress(Generic[M]):
     """What :func:`train` has done so far, so that any early stop can hand it back."""
 
-    __slots__ = ("current", "history", "initial", "last_finite", "step")
+    __slots__ = ("current", "history", "initial", "last_finite", "step", "watch")
 
-    def __init__(self, initial: M) -> None:
+    def __init__(self, initial: M, watch: Callable[[TrainingRecord, M], object] | None) -> None:
         self.initial = initial
+        self.watch = watch
         self.current = initial
         self.last_finite: M | None = None
         self.history: list[TrainingRecord] = []
@@ -325,16 +330,17 @@ class _Progress(Generic[M]):
     def log(
         self, record: TrainingRecord, callback: Callable[[TrainingRecord], object] | None
     ) -> None:
-        """Keep ``record`` and hand it to ``callback``."""
+        """Keep ``record`` and hand it to ``callback``, and with the current model to ``watch``."""
         self.history.append(record)
-        if callback is None:
-            return
+        name = "callback"
         try:
-            callback(record)
+            if callback is not None:
+                callback(record)
+            if self.watch is not None:
+                name = "watch function"
+                self.watch(record, self.current)
         except Exception as error:
-            raise TrainingFailed(
-                record.step, self.run(), f"the callback raised {error!r}"
-            ) from error
+            raise TrainingFailed(record.step, self.run(), f"the {name} raised {error!r}") from error
 
     def diverged(self, loss: float, accuracy: float) -> TrainingDiverged:
         """The error for a non-finite score or loss of the current model."""
@@ -362,6 +368,9 @@ def train(
     seed: int | None = None,
     log_every: int = 1,
     callback: Callable[[TrainingRecord], object] | None = None,
+    *,
+    watch: Callable[[TrainingRecord, M], object] | None = None,
+    progress: bool = False,
 ) -> TrainingRun[M]:
     """Train ``model`` on ``dataset`` with the max-margin loss and plain gradient descent.
 
@@ -384,6 +393,15 @@ def train(
         seed: Seed for minibatch sampling.
         log_every: Record (and report to ``callback``) every ``log_every``-th step.
         callback: Called with each :class:`TrainingRecord` as it is logged.
+        watch: Called with each logged record and the model that record
+            measured (the model before that step's update), for example to keep
+            intermediate models for an animation
+            (:func:`micrograd.plots.animate_training` does). Keyword only; when
+            ``None`` (the default) training does no extra work.
+        progress: Show progress while training: a bar that updates in place
+            (from ``tqdm.auto`` if tqdm is installed, the ``progress`` extra), or
+            else a line refreshed in a terminal and a few plain lines elsewhere.
+            See :class:`micrograd.progress.TrainingProgress`.
 
     Raises:
         TypeError: If an argument has the wrong type (all checked before step 0).
@@ -399,21 +417,40 @@ def train(
 
     Every exception raised after step 0 has begun carries the partial run as ``.run``.
 
+    Examples:
+        >>> from micrograd.datasets import moons
+        >>> from micrograd.nn import MLP
+        >>> from micrograd.trainer import train
+        >>> model = MLP(2, [8, 1], seed=1)
+        >>> run = train(model, moons(20, noise=0.1, seed=0), steps=20)
+        >>> len(run.history), run.history[0].accuracy, run.final_accuracy
+        (20, 0.85, 0.9)
+        >>> run.initial_model is model  # training returns new models
+        True
+
     """
     _check_arguments(model, dataset, learning_rate, batch_size, seed, callback)
     check_int("steps", steps, minimum=0, maximum=MAX_STEPS)
     check_int("log_every", log_every, minimum=1)
     check_real("alpha", alpha, minimum=0.0)
+    if watch is not None and not callable(watch):
+        fail("watch", "a function taking a TrainingRecord and a model (or None)", watch, TypeError)
+    check_instance("progress", progress, bool, "True or False")
     rate_at = _schedule(learning_rate, steps)
-    progress = _Progress(model)
+    display = TrainingProgress(steps) if progress else None
+    if display is not None:
+        callback = display.wrap(callback)
+    state = _Progress(model, watch)
     try:
-        return _loop(
-            progress, dataset, steps, alpha, rate_at, batch_size, seed, log_every, callback
-        )
+        return _loop(state, dataset, steps, alpha, rate_at, batch_size, seed, log_every, callback)
     except KeyboardInterrupt as error:
-        if isinstance(error, TrainingInterrupted):  # a nested train() already attached its run
-            raise
-        raise TrainingCancelled(progress.step, progress.run(), "Ctrl-C") from error
+        # a nested train() (in a callback) raises its own TrainingCancelled with its own
+        # run: this run is wrapped around it, and the inner one stays as __cause__
+        reason = "Ctrl-C in a nested train()" if isinstance(error, TrainingCancelled) else "Ctrl-C"
+        raise TrainingCancelled(state.step, state.run(), reason) from error
+    finally:
+        if display is not None:
+            display.close()
 
 
 def _loop(
@@ -455,5 +492,11 @@ def _loop(
     progress.step = steps
     final = max_margin(progress.current, dataset.xs, dataset.ys, alpha)
     if not _is_finite(final):
-        raise progress.diverged(final.total_loss.data, final.accuracy)
+        # logged like any diverging step; no update follows, so it has no learning rate
+        loss = final.total_loss.data
+        record = TrainingRecord(
+            steps, loss, final.data_loss.data, final.reg_loss.data, final.accuracy, math.nan
+        )
+        progress.log(record, callback)
+        raise progress.diverged(loss, final.accuracy)
     return progress.run(final.total_loss.data, final.accuracy)

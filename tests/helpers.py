@@ -19,6 +19,7 @@ CHAPTERS = {
     "index": "micrograd, the book",
     "getting-started": "Getting started",
     "from-scratch": "Backpropagation from scratch",
+    "build-the-network": "Build the network",
     "walkthrough": "Walkthrough: the two-moons demo",
     "extras": "Extras: turning the knobs",
     "design-notes": "Design notes",
@@ -27,8 +28,8 @@ CHAPTERS = {
     "build-report": "Build report",
 }
 """Every chapter, in reading order, with the title its page shows."""
-NOTEBOOK_CHAPTERS = sorted(path.stem for path in (BOOK / "notebooks").glob("*.ipynb"))
-"""The chapters that are notebooks (each has a generated Colab copy)."""
+NOTEBOOK_CHAPTERS = sorted(path.stem for path in BOOK.glob("*.ipynb"))
+"""The chapters that are notebooks (each has a generated notebook beside it)."""
 SOURCES = sorted(path.stem for path in BOOK.glob("*.md"))
 """Every MyST source of the book."""
 
@@ -53,10 +54,10 @@ def launchers(name: str) -> dict[str, str]:
     branch = os.environ.get("MICROGRAD_BOOK_BRANCH", "main")
     return {
         "Binder": f"https://mybinder.org/v2/gh/{repository}/{branch}"
-        f"?urlpath=lab/tree/book/{name}.md",
+        f"?urlpath=lab/tree/book/{name}.ipynb",
         "JupyterLite": f"lite/lab/index.html?path=book/{name}.ipynb",
         "Colab": f"https://colab.research.google.com/github/{repository}/blob/{branch}"
-        f"/book/notebooks/{name}.ipynb",
+        f"/book/{name}.ipynb",
     }
 
 

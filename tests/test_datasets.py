@@ -4,7 +4,10 @@ import copy
 import math
 import pickle
 from collections.abc import Callable
+from decimal import Decimal
+from fractions import Fraction
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -290,3 +293,24 @@ def test_datasets_pickle_and_copy(make: Callable[..., Dataset]) -> None:
 def test_negative_seeds_give_other_points(make: Callable[..., Dataset]) -> None:
     assert make(10, noise=0.1, seed=-1).xs != make(10, noise=0.1, seed=1).xs
     assert make(10, noise=0.1, seed=1).xs == make(10, noise=0.1, seed=1).xs
+
+
+@pytest.mark.parametrize(
+    "one", [np.int64(1), np.float32(1.0), np.float64(1.0), Fraction(1), Decimal(1), 1, 1.0]
+)
+def test_labels_of_any_real_number_type_equal_to_one_are_accepted(one: object) -> None:
+    minus_one = -one  # type: ignore[operator]
+    dataset = Dataset.from_points([(0.0, 0.0), (1.0, 1.0)], [one, minus_one])  # type: ignore[list-item]
+    assert dataset.ys == (1.0, -1.0)
+    assert all(type(y) is float for y in dataset.ys)
+
+
+@pytest.mark.parametrize("bad", [np.int64(0), Decimal("0.5"), Fraction(1, 2), np.bool_(True)])
+def test_other_labels_still_say_how_to_map_them(bad: object) -> None:
+    with pytest.raises(ValueError, match=r"ys\[0\] must be -1 or 1 \(0/1 labels must be mapped"):
+        Dataset.from_points([(0.0, 0.0)], [bad])  # type: ignore[list-item]
+
+
+def test_a_coordinate_beyond_the_float_range_is_a_value_error() -> None:
+    with pytest.raises(ValueError, match=r"xs\[0\] must be an \(x, y\) pair of finite numbers"):
+        Dataset.from_points([(10**400, 0)], [1])

@@ -737,3 +737,36 @@ def test_pickles_written_before_the_persistence_module_still_load() -> None:
     run = train(model, moons(8, noise=0.1, seed=2), steps=2)
     assert old["run"].final_loss == run.final_loss
     assert old["run"].history == run.history
+
+
+# -- habits from micrograd get a pointer, not a bare AttributeError ---------------------
+
+
+def test_reading_grad_says_backward_returns_the_gradients() -> None:
+    x = Value(2.0)
+    loss = x * x
+    loss.backward()
+    with pytest.raises(AttributeError, match=r"grads = loss\.backward\(\); grads\[x\]"):
+        x.grad  # type: ignore[attr-defined]  # noqa: B018
+    assert not hasattr(x, "grad")
+    with pytest.raises(AttributeError, match="'Value' object has no attribute 'grads'") as caught:
+        x.grads  # type: ignore[attr-defined]  # noqa: B018
+    assert (caught.value.name, caught.value.obj) == ("grads", x)  # keeps "Did you mean"
+
+
+def test_assigning_grad_or_data_says_what_to_do_instead() -> None:
+    x = Value(2.0)
+    with pytest.raises(AttributeError, match=r"nothing to zero; each backward\(\) returns fresh"):
+        x.grad = 0.0
+    with pytest.raises(AttributeError, match=r"immutable.*model\.apply_gradients\(grads, "):
+        x.data -= 0.1
+    assert x.data == 2.0
+
+
+def test_math_functions_leave_the_graph_and_the_docs_say_so() -> None:
+    x = Value(1.0)
+    assert type(math.exp(x)) is float  # float(x) is x.data: outside the graph
+    for doc in (Value.__doc__, Value.__float__.__doc__):
+        assert doc is not None
+        assert "math.exp(v)" in doc
+        assert "v.exp()" in doc

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import math
+import pickle
+from collections.abc import Callable
 
 import pytest
 from hypothesis import given
@@ -205,3 +208,47 @@ def test_ints_beyond_the_float_range_are_value_errors(name: str) -> None:
     arguments = {"x": 1.0, "h": 1e-6, name: 10**400}
     with pytest.raises(ValueError, match=rf"{name} must be a finite number"):
         numerical_derivative(lambda t: t, arguments["x"], arguments["h"])
+
+
+# -- hard edges (issue 16, section 5) ---------------------------------------------------
+
+
+def test_a_gradient_mismatch_pickles_and_copies_with_its_report_and_notes() -> None:
+    def cut(a: Value) -> Value:
+        return a * a + Value(a.data)  # the graph is cut: d/da misses the second term
+
+    with pytest.raises(GradientMismatch) as caught:
+        check_gradients(cut, [2.0])
+    error = caught.value
+    error.add_note("while checking cut()")
+    for again in (pickle.loads(pickle.dumps(error)), copy.copy(error), copy.deepcopy(error)):
+        assert type(again) is GradientMismatch
+        assert again.check == error.check
+        assert str(again) == str(error)
+        assert again.__notes__ == ["while checking cut()"]
+
+
+@pytest.mark.parametrize(
+    ("build", "inputs", "h", "suggested"),
+    [(lambda a: a + 1e8, [1.0], 1e-6, "h=0.1"), (lambda a: a + 1, [0.0], 5e-324, "h=1e-09")],
+)
+def test_rounding_in_the_output_is_diagnosed_with_a_larger_step(
+    build: Callable[[Value], Value], inputs: list[float], h: float, suggested: str
+) -> None:
+    with pytest.raises(ValueError, match=rf"too small for the function's output.*{suggested}$"):
+        check_gradients(build, inputs, h=h)
+    check_gradients(build, inputs, h=float(suggested.removeprefix("h=")))  # and it is enough
+
+
+def test_a_real_mismatch_beyond_the_rounding_is_still_reported() -> None:
+    with pytest.raises(GradientMismatch):
+        check_gradients(lambda a: a * 3.0 + Value(1e8 + a.data), [1.0], h=0.1)
+
+
+def test_numerical_gradient_lets_f_change_the_list_it_is_given() -> None:
+    def consuming(p: list[float]) -> float:
+        total = sum(p)
+        p.clear()
+        return total
+
+    assert numerical_gradient(consuming, [1.0, 2.0]) == pytest.approx([1.0, 1.0])

@@ -2,20 +2,21 @@
 
 The package is not on PyPI until its first release, so a bare
 ``pip install "micrograd-book[...]"`` fails. Each such command must install from the
-repository named in book/conf.py (``"micrograd-book[...] @ git+<url>"``);
+repository named in pyproject.toml (``"micrograd-book[...] @ git+<url>"``);
 ``nox -s package`` installs that form from a clone to prove it resolves.
 """
 
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-CONF = (ROOT / "book" / "conf.py").read_text()
-REPOSITORY_URL = re.search(r'"MICROGRAD_BOOK_REPOSITORY_URL", "([^"]+)"', CONF)
+PROJECT_URLS = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["urls"]
+REPOSITORY_URL = re.fullmatch(r"(https://.+)", PROJECT_URLS["Source"])
 DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "book").glob("*.md"))]
 SOURCES = sorted((ROOT / "micrograd").glob("*.py"))
 # "micrograd-book" named right after pip install (options allowed in between), quoted or not
@@ -26,7 +27,7 @@ def install_commands(path: Path) -> list[str]:
     return INSTALL.findall(path.read_text())
 
 
-def test_the_repository_url_is_found_in_the_book_configuration() -> None:
+def test_the_repository_url_is_found_in_pyproject() -> None:
     assert REPOSITORY_URL is not None
     assert REPOSITORY_URL.group(1).startswith("https://")
 

@@ -83,13 +83,13 @@ def test_wrong_input_length_names_both_lengths() -> None:
 @pytest.mark.parametrize(
     ("factory", "error", "message"),
     [
-        (lambda: MLP(0, [1]), ValueError, "nin must be at least 1"),
+        (lambda: MLP(0, [1]), ValueError, "nin must be an int at least 1, got 0"),
         (lambda: MLP(2, []), ValueError, "at least one layer width"),
         (lambda: MLP(2, [16, 0, 1]), ValueError, r"nouts\[1\].*at least 1"),
         (lambda: MLP(2, 16), TypeError, "sequence of layer widths"),
         (lambda: MLP(2, [1.5]), TypeError, "must be an int"),
-        (lambda: Layer(2, 0), ValueError, "nout must be at least 1"),
-        (lambda: Neuron(0), ValueError, "nin must be at least 1"),
+        (lambda: Layer(2, 0), ValueError, "nout must be an int at least 1, got 0"),
+        (lambda: Neuron(0), ValueError, "nin must be an int at least 1, got 0"),
         (lambda: Neuron(True), TypeError, "nin must be an int"),
         (lambda: MLP(2, [1], seed="x"), TypeError, "seed must be an int"),
     ],
@@ -188,7 +188,10 @@ def test_unfused_computes_the_same_numbers_with_more_nodes() -> None:
     ]
     assert repr(unfused).startswith("Unfused(MLP(2 → 4 ReLU")
     assert len(Unfused(MLP(2, [3], seed=0))([1.0, 2.0])) == 3  # type: ignore[arg-type]
-    with pytest.raises(TypeError, match="wraps a Neuron, a Layer or an MLP, got str"):
+    with pytest.raises(
+        TypeError,
+        match="the model Unfused wraps must be a Neuron, a Layer or an MLP, got str 'model'",
+    ):
         Unfused("model")  # type: ignore[arg-type]
 
 
@@ -230,7 +233,9 @@ def test_dead_relus_counts_units_silent_on_every_point() -> None:
     assert dead_relus(MLP(2, [1], seed=0), xs) == []
     with pytest.raises(ValueError, match="at least one input point"):
         dead_relus(model, [])
-    with pytest.raises(TypeError, match="needs an MLP"):
+    with pytest.raises(
+        TypeError, match=r"model must be an MLP, got Neuron Neuron\(2 inputs, ReLU\)"
+    ):
         dead_relus(Neuron(2), xs)  # type: ignore[arg-type]
 
 
@@ -246,11 +251,11 @@ def _hidden_outputs(model: MLP, x: tuple[float, float]) -> list[list[float]]:
 @pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf, 10**400])
 def test_with_parameters_and_apply_gradients_reject_non_finite_numbers(bad: float) -> None:
     model = MLP(2, [1], seed=0)
-    with pytest.raises(ValueError, match="parameter 1 must be finite"):
+    with pytest.raises(ValueError, match="parameter 1 must be a finite number"):
         model.with_parameters([0.5, bad, 0.0])
     grads = model([1.0, 1.0]).backward()  # type: ignore[union-attr]
     if isinstance(bad, float):
-        with pytest.raises(ValueError, match="learning_rate must be finite"):
+        with pytest.raises(ValueError, match="learning_rate must be a finite number, got"):
             model.apply_gradients(grads, bad)
 
 
@@ -341,7 +346,7 @@ def test_negative_seeds_differ_from_positive_ones(seed: int) -> None:
     ("factory", "error", "message"),
     [
         (lambda: Neuron(2, nonlin="no"), TypeError, "nonlin must be True or False, got str"),
-        (lambda: Layer(2, 2, nonlin=1), TypeError, "nonlin must be True or False, got int"),
+        (lambda: Layer(2, 2, nonlin=1), TypeError, "nonlin must be True or False, got 1"),
         (lambda: Neuron(10**400), ValueError, "MAX_PARAMETERS=1,000,000"),
         (lambda: Layer(10**6, 10**6), ValueError, "MAX_PARAMETERS=1,000,000"),
         (lambda: MLP(2, [10**12, 1]), ValueError, "MAX_PARAMETERS=1,000,000"),
@@ -365,15 +370,27 @@ GOOD = {"format": "micrograd.MLP", "version": 1, "nin": 1, "nouts": [1], "parame
         ({"nin": 10**12, "nouts": [1], "parameters": []}, "MAX_PARAMETERS=1,000,000"),
         ({"nouts": [10**12]}, "MAX_PARAMETERS=1,000,000"),
         ({"nin": "2"}, "nin must be an int, got str"),
-        ({"nouts": None}, "nouts must be a sequence of layer widths, got NoneType"),
+        (
+            {"nouts": None},
+            r"not a valid MLP\.to_dict\(\) payload: nouts must be a sequence of layer widths, got None",
+        ),
         ({"nouts": ["1"]}, r"nouts\[0\] .* must be an int"),
-        ({"parameters": None}, "parameters must be a list of numbers, got NoneType"),
+        (
+            {"parameters": None},
+            r"not a valid MLP\.to_dict\(\) payload: parameters must be a list of numbers, got None",
+        ),
         ({"parameters": "ab"}, "parameters must be a list of numbers, got str"),
-        ({"parameters": ["0.5", "0"]}, "parameter 0 must be an int or a float, got str"),
-        ({"parameters": [math.nan, 0.0]}, "parameter 0 must be finite"),
-        ({"parameters": [0.5, 10**400]}, "parameter 1 must be finite"),
+        (
+            {"parameters": ["0.5", "0"]},
+            r"not a valid MLP\.to_dict\(\) payload: parameter 0 must be a real number \(int or float\), got str '0\.5'",
+        ),
+        (
+            {"parameters": [math.nan, 0.0]},
+            r"not a valid MLP\.to_dict\(\) payload: parameter 0 must be a finite number, got nan",
+        ),
+        ({"parameters": [0.5, 10**400]}, "parameter 1 must be a finite number"),
         ({"version": True}, "unsupported MLP format version True"),
-        ({"nin": 0}, "nin must be at least 1"),
+        ({"nin": 0}, "nin must be an int at least 1, got 0"),
     ],
 )
 def test_from_dict_validates_the_whole_payload_first(
@@ -382,3 +399,44 @@ def test_from_dict_validates_the_whole_payload_first(
     assert MLP.from_dict(GOOD).to_dict() == GOOD
     with pytest.raises(ValueError, match=message):
         MLP.from_dict({**GOOD, **change})
+
+
+def test_zero_grad_says_it_is_not_needed() -> None:
+    model = MLP(2, [2, 1], seed=0)
+    with pytest.raises(AttributeError, match="needs none: gradients are returned fresh") as caught:
+        model.zero_grad()  # type: ignore[attr-defined]
+    assert caught.value.name == "zero_grad"
+    with pytest.raises(AttributeError, match="'Neuron' object has no attribute 'zero_grads'"):
+        Neuron(2).zero_grads  # type: ignore[attr-defined]  # noqa: B018
+
+
+class Tagged(MLP):
+    """A user's subclass: it must stay itself through every new-model operation."""
+
+    __slots__ = ()
+
+
+class TaggedNeuron(Neuron):
+    __slots__ = ()
+
+
+def test_subclasses_keep_their_class_through_every_new_model() -> None:
+    model = Tagged(2, [3, 1], seed=0)
+    values = [p.data for p in model.parameters()]
+    grads = model([1.0, 2.0]).backward()  # type: ignore[union-attr]
+    assert type(model.with_parameters(values)) is Tagged
+    assert type(model.apply_gradients(grads, 0.1)) is Tagged
+    assert type(Tagged.from_dict(model.to_dict())) is Tagged
+    assert type(MLP.from_dict(model.to_dict())) is MLP
+    assert type(pickle.loads(pickle.dumps(model))) is Tagged
+    neuron = TaggedNeuron(2, seed=0)
+    assert type(neuron.with_parameters([1.0, 2.0, 3.0])) is TaggedNeuron
+    assert type(Unfused(model).with_parameters(values).model) is Tagged
+
+
+def test_a_layer_count_too_large_to_measure_is_a_value_error() -> None:
+    payload = {**GOOD, "nouts": range(10**19)}
+    with pytest.raises(ValueError, match="nouts must be at most MAX_PARAMETERS=1,000,000 layer"):
+        MLP.from_dict(payload)
+    with pytest.raises(ValueError, match="nouts must be at most MAX_PARAMETERS"):
+        MLP(2, range(10**19))

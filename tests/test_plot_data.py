@@ -5,14 +5,18 @@ from collections.abc import Callable
 
 import pytest
 
+from micrograd import plot_data
 from micrograd.datasets import Dataset, moons
 from micrograd.nn import MLP
 from micrograd.plot_data import (
     accuracy_history,
+    crossover_step,
     dataset_points,
     decision_boundary,
+    frame_steps,
     grid_axes,
     loss_history,
+    training_frames,
     training_history,
 )
 from micrograd.trainer import train
@@ -147,3 +151,62 @@ def test_row_builders_say_what_they_expected(call: Callable[[], object], message
 def test_grid_arguments_beyond_the_float_range_are_value_errors(kwargs: dict[str, int]) -> None:
     with pytest.raises(ValueError, match="must be a finite number"):
         grid_axes(moons(10), **kwargs)  # type: ignore[arg-type]
+
+
+def test_frame_steps_spread_from_zero_to_the_final_model() -> None:
+    assert frame_steps(100, 21) == list(range(0, 101, 5))
+    assert frame_steps(4, 3) == [0, 2, 4]
+    assert frame_steps(2, 10) == [0, 1, 2]  # no more frames than steps + 1
+    with pytest.raises(ValueError, match="frames must be an int from 2 to 1000"):
+        frame_steps(10, 1)
+    with pytest.raises(ValueError, match="steps must be an int at least 1"):
+        frame_steps(0, 2)
+    with pytest.raises(TypeError, match="frames must be an int"):
+        frame_steps(10, 2.5)  # type: ignore[arg-type]
+
+
+def test_training_frames_keep_the_models_at_the_frame_steps() -> None:
+    dataset, model = moons(16, noise=0.1, seed=0), MLP(2, [4, 1], seed=0)
+    frames = training_frames(model, dataset, steps=6, frames=4, learning_rate=0.1)
+    run = train(model, dataset, steps=6, learning_rate=0.1)
+    assert [s.step for s in frames.snapshots] == [0, 2, 4, 6]
+    assert frames.snapshots[0].model is model
+    assert frames.run.history == run.history
+    assert frames.diverged_at is None
+    for snapshot in frames.snapshots[:-1]:
+        assert snapshot.loss == run.history[snapshot.step].loss
+    last = frames.snapshots[-1]
+    assert (last.loss, last.accuracy) == (run.final_loss, run.final_accuracy)
+    with pytest.raises(ValueError, match="options must be train"):
+        training_frames(model, dataset, steps=2, log_every=2)
+
+
+def test_training_frames_stop_where_a_run_diverges() -> None:
+    frames = training_frames(
+        MLP(2, [4, 4, 1], seed=7),
+        moons(24, noise=0.1, seed=3),
+        steps=6,
+        frames=4,
+        learning_rate=1e9,
+    )
+    assert frames.diverged_at == 6
+    assert [s.step for s in frames.snapshots] == [0, 2, 4]
+
+
+def test_crossover_step_is_where_regularization_takes_over_for_good() -> None:
+    run = train(MLP(2, [16, 16, 1], seed=0), moons(20, seed=0), steps=50, alpha=1e-3)
+    crossing = crossover_step(run)
+    assert crossing is not None
+    after = [r for r in run.history if r.step >= crossing]
+    assert all(r.data_loss < r.reg_loss for r in after)
+    before = run.history[crossing - 1]
+    assert before.data_loss >= before.reg_loss
+    assert crossover_step(train(MLP(2, [4, 1], seed=0), moons(20, seed=0), steps=2)) is None
+
+
+def test_runs_to_compare_are_checked() -> None:
+    run = train(MLP(2, [2, 1], seed=0), moons(10, seed=0), steps=1)
+    with pytest.raises(TypeError, match="each name in runs must be a str"):
+        plot_data._check_runs({1: run})
+    with pytest.raises(TypeError, match="run must be the TrainingRun"):
+        plot_data._check_runs({"a": 1})

@@ -26,7 +26,7 @@ def test_table_columns_caption_and_errors() -> None:
     assert Table([]).columns == []
     with pytest.raises(ValueError, match="row 0 has no column 'z'"):
         Table([{"a": 1}], columns=["z"])
-    with pytest.raises(ValueError, match="digits must be an int at least 1, got 0"):
+    with pytest.raises(ValueError, match="digits must be an int from 1 to 17, got 0"):
         Table([{"a": 1}], digits=0)
 
 
@@ -49,3 +49,15 @@ def test_table_arguments_are_type_checked(
 ) -> None:
     with pytest.raises(error, match=message):
         Table(**{"rows": [{"a": 1}], **kwargs})  # type: ignore[arg-type]
+
+
+def test_tables_refuse_at_construction_what_they_could_not_display() -> None:
+    with pytest.raises(
+        TypeError, match=r"a column name \(a key of rows\[0\]\) must be a str, got 1"
+    ):
+        Table([{1: 2}])  # type: ignore[dict-item]
+    with pytest.raises(ValueError, match="digits must be an int from 1 to 17, got 2147483648"):
+        Table([{"a": 0.1}], digits=2**31)
+    table = Table([{"a": 0.1}], digits=17)
+    assert str(table).splitlines()[-1].strip() == "0.10000000000000001"
+    assert "<td>0.10000000000000001</td>" in table._repr_html_()

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from micrograd import Value
+from micrograd import Value, progress
 from micrograd.datasets import Dataset, moons
 from micrograd.losses import max_margin
 from micrograd.nn import MLP, Neuron
@@ -447,7 +447,10 @@ def test_numbers_beyond_the_float_range_are_value_errors() -> None:
     with pytest.raises(ValueError, match=r"alpha must be a finite number at least 0\.0, got"):
         train(model, dataset, steps=1, alpha=HUGE)
     grads = max_margin(model, dataset.xs, dataset.ys).total_loss.backward()
-    with pytest.raises(ValueError, match="learning_rate must be finite"):
+    with pytest.raises(
+        ValueError,
+        match="learning_rate must be a finite number within the float range, got an int of 1329 bits",
+    ):
         model.apply_gradients(grads, -HUGE)
 
 
@@ -473,3 +476,113 @@ def test_huge_step_numbers_get_the_librarys_own_message() -> None:
         official_micrograd_learning_rate(-(10**5000), 5)
     with pytest.raises(ValueError, match="log_every must be an int at least 1, got an int of"):
         train(MLP(2, [1], seed=0), moons(10, seed=0), log_every=-(10**5000))
+
+
+def test_a_diverging_final_model_is_logged_and_reported_to_the_callback() -> None:
+    """The last update can be the one that overflows: its record is logged as step ``steps``."""
+    seen: list[TrainingRecord] = []
+    with pytest.raises(TrainingDiverged) as info:
+        train(
+            MLP(2, [4, 4, 1], seed=7),
+            moons(24, noise=0.1, seed=3),
+            steps=6,
+            learning_rate=1e9,
+            callback=seen.append,
+        )
+    error = info.value
+    assert error.step == 6
+    assert error.run.history[-1].step == 6
+    assert seen[-1] == error.run.history[-1]
+    assert not math.isfinite(seen[-1].loss)
+    assert math.isnan(seen[-1].learning_rate)  # no update follows the final model
+    assert [r.step for r in error.run.history] == list(range(7))
+
+
+def test_ctrl_c_in_a_nested_train_keeps_the_outer_run() -> None:
+    outer_model, outer_data = MLP(2, [3, 1], seed=1), moons(12, seed=1)
+
+    def press_ctrl_c(record: TrainingRecord) -> None:
+        if record.step == 1:
+            raise KeyboardInterrupt
+
+    def train_inside(record: TrainingRecord) -> None:
+        if record.step == 2:
+            train(MLP(2, [2, 1], seed=0), moons(10, seed=0), steps=5, callback=press_ctrl_c)
+
+    with pytest.raises(TrainingCancelled) as info:
+        train(outer_model, outer_data, steps=5, callback=train_inside)
+    error = info.value
+    assert error.run.initial_model is outer_model
+    assert error.step == 2
+    assert [r.step for r in error.run.history] == [0, 1, 2]
+    inner = error.__cause__
+    assert isinstance(inner, TrainingCancelled)
+    assert [r.step for r in inner.run.history] == [0, 1]
+    assert "nested" in str(error)
+
+
+def test_watch_sees_each_logged_record_with_the_model_it_measured() -> None:
+    model, dataset = MLP(2, [3, 1], seed=0), moons(12, seed=0)
+    watched: list[tuple[TrainingRecord, MLP]] = []
+    run = train(model, dataset, steps=6, log_every=2, watch=lambda r, m: watched.append((r, m)))
+    assert [r for r, _ in watched] == list(run.history)
+    assert watched[0][1] is model
+    for record, seen in watched:
+        assert max_margin(seen, dataset.xs, dataset.ys).total_loss.data == record.loss
+    assert train(model, dataset, steps=6, log_every=2).history == run.history
+
+
+def test_a_failing_watch_is_a_training_failure_and_bad_watch_or_progress_are_refused() -> None:
+    def fail(record: TrainingRecord, model: object) -> None:
+        raise RuntimeError("no room")
+
+    model, dataset = MLP(2, [2, 1], seed=0), moons(10, seed=0)
+    with pytest.raises(TrainingFailed, match="the watch function raised") as info:
+        train(model, dataset, steps=3, watch=fail)
+    assert len(info.value.run.history) == 1
+    with pytest.raises(TypeError, match="watch must be a function"):
+        train(model, dataset, steps=3, watch=5)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="progress must be True or False"):
+        train(model, dataset, steps=3, progress="yes")  # type: ignore[arg-type]
+
+
+def test_progress_prints_a_few_lines_and_changes_nothing(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(progress, "_load_tqdm", lambda: None)  # as without the extra
+    model, dataset = MLP(2, [3, 1], seed=0), moons(12, seed=0)
+    shown = train(model, dataset, steps=30, progress=True)
+    lines = capsys.readouterr().err.splitlines()
+    assert 5 <= len(lines) <= 11
+    assert lines[0].startswith("step 0/30: loss ")
+    assert lines[-1].startswith("step 29/30: loss ")
+    assert shown.history == train(model, dataset, steps=30).history
+    assert capsys.readouterr().err == ""
+
+
+def test_training_errors_keep_their_notes_when_pickled_or_copied() -> None:
+    with pytest.raises(TrainingDiverged) as caught:
+        train(MLP(2, [4, 1], seed=0), moons(20, noise=0.1, seed=0), steps=50, learning_rate=1e6)
+    diverged = caught.value
+    diverged.add_note("learning rate 1e6")
+    interrupted = TrainingFailed(3, diverged.run, "the callback raised")
+    interrupted.add_note("in a worker")
+    for error in (diverged, interrupted):
+        for again in (pickle.loads(pickle.dumps(error)), copy.copy(error), copy.deepcopy(error)):
+            assert type(again) is type(error)
+            assert again.__notes__ == error.__notes__
+            assert str(again) == str(error)
+            assert again.run.history == error.run.history
+
+
+class Tagged(MLP):
+    __slots__ = ()
+
+
+def test_training_keeps_a_model_subclass() -> None:
+    run = train(Tagged(2, [3, 1], seed=0), moons(12, noise=0.1, seed=0), steps=2)
+    assert type(run.final_model) is Tagged
+    with pytest.raises(TrainingDiverged) as caught:
+        train(Tagged(2, [4, 1], seed=0), moons(20, noise=0.1, seed=0), steps=50, learning_rate=1e6)
+    assert type(caught.value.last_finite_model) is Tagged
+    assert type(caught.value.run.final_model) is Tagged

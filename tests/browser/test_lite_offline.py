@@ -20,7 +20,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Page, Playwright
+from playwright.sync_api import Frame, Page, Playwright
 
 import micrograd
 from tests.browser.fixtures import CHROMIUM_ARGS, DESKTOP, QuietLog, run_all_cells, serving
@@ -62,6 +62,7 @@ class _LiteHandler(QuietLog, http.server.SimpleHTTPRequestHandler):
             return
         config = json.loads(Path(self.translate_path(self.path)).read_text(encoding="utf-8"))
         data = config["jupyter-config-data"]
+        data["exposeAppInBrowser"] = "true"  # the Try-it test runs cells through the app
         origin = f"http://127.0.0.1:{self.server.server_address[1]}"
         data["litePluginSettings"][KERNEL_PLUGIN]["pyodideUrl"] = (
             f"{origin}{PYODIDE_PATH}pyodide.mjs"
@@ -148,4 +149,51 @@ def test_a_chapter_runs_in_the_browser_with_no_network(
     assert "y = x * x + 1 at x = 3.0: y = 10.0, dy/dx = 6.0" in text  # the engine ran
     assert "Graphviz dot program: missing" in text  # and it ran in the browser
     assert "Error" not in text, text
+    assert refused == [], "requests that tried to leave 127.0.0.1"
+
+
+def run_every_cell_in(frame: Frame, timeout_ms: int) -> None:
+    """Run every cell of the notebook open in ``frame`` (JupyterLite's Notebook app)."""
+    frame.wait_for_function(
+        """() => {
+            const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+            const kernel = panel && panel.sessionContext && panel.sessionContext.session
+                && panel.sessionContext.session.kernel;
+            return kernel && kernel.status === 'idle';
+        }""",
+        timeout=timeout_ms,
+    )
+    # the same command as Run > Run All Cells; not awaited (it settles when the kernel does)
+    frame.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
+    frame.wait_for_function(
+        """() => {
+            const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
+            return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
+        }""",
+        timeout=timeout_ms,
+    )
+
+
+def test_an_api_example_runs_in_the_page_with_no_network(
+    offline_page: Page, lite_site: str, refused: list[str]
+) -> None:
+    """The API reference's "Try it" button swaps an example for a notebook that runs it."""
+    page = offline_page
+    page.goto(f"{lite_site}/api.html")
+    example = page.locator(".try_examples_outer_container", has_text="y = x * x + 1")
+    example.locator(".try_examples_button", has_text="Try it").click()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('iframe')].some(f => f.src.includes('notebooks'))"
+    )
+    frame = next(f for f in page.frames if "notebooks/index.html" in f.url)
+    assert frame.url.endswith(".ipynb")
+    started = time.perf_counter()
+    run_every_cell_in(frame, timeout_ms=120_000)
+    outputs = [text.strip() for text in frame.locator(".jp-OutputArea-output").all_inner_texts()]
+    logging.getLogger(__name__).info(
+        "API example opened and run offline in %.1f s", time.perf_counter() - started
+    )
+    page.screenshot(path=str(SCREENSHOT.with_name("try-it-offline.png")))
+    assert [text for text in outputs if text in {"10.0", "6.0"}] == ["10.0", "6.0"]
+    assert not [text for text in outputs if "Error" in text], outputs
     assert refused == [], "requests that tried to leave 127.0.0.1"
