@@ -17,7 +17,11 @@ import pytest
 
 import micrograd
 
-MODULES = sorted(info.name for info in pkgutil.iter_modules(micrograd.__path__, "micrograd."))
+MODULES = sorted(
+    info.name
+    for info in pkgutil.iter_modules(micrograd.__path__, "micrograd.")
+    if info.name != "micrograd.__main__"  # the command line: importing it runs it
+)
 MAIN_API = [
     "micrograd.engine.Value",
     "micrograd.engine.Value.backward",
