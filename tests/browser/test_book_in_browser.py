@@ -11,10 +11,11 @@ from tests.browser.fixtures import DESKTOP, PHONE, Tab, open_tab
 from tests.helpers import CHAPTERS, EXERCISE_CHAPTERS, NOTEBOOK_CHAPTERS, launchers, solutions_in
 
 WALKTHROUGH_FIGURES = {
-    "dataset": "Scatter plot of the two-moons dataset",
-    "loss": "Line chart of total, data and regularization loss",
-    "accuracy": "Line chart of training accuracy",
-    "boundary": "Decision boundary of the trained model",
+    "dataset": "Scatter plot of the 100 points over the inputs x₁ and x₂",
+    "loss": "Line chart on a log scale of the total, data and regularization loss",
+    "accuracy": "Line chart of the training accuracy",
+    "boundary": "The trained model's decision boundary",
+    "training animation": "Animation of the demo's training",
 }
 
 
