@@ -164,7 +164,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         file=stream,
         flush=True,
     )
-    shown = None if options.quiet else TrainingProgress(options.steps, stream=stream)
+    try:
+        shown = None if options.quiet else TrainingProgress(options.steps, stream=stream)
+    except ValueError as error:  # a negative --steps, refused before anything is shown
+        parser.error(str(error))
     start = time.perf_counter()
     try:
         run = train(

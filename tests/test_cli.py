@@ -63,6 +63,8 @@ def test_the_default_run_is_the_walkthroughs(capsys: pytest.CaptureFixture[str])
         (["--steps", "many"], "argument --steps: invalid int value: 'many'"),
         (["--dataset", "circles"], "argument --dataset: invalid choice: 'circles'"),
         (["--samples", "0"], "n_samples must be an int from 1"),
+        (["--steps", "-1"], "steps must be an int"),
+        (["--steps", "-1", "--quiet"], "steps must be an int"),
         (["--layers", "4", "2"], "the last of --layers must be 1"),
         (["--learning-rate", "-1"], "learning_rate must be"),
         (["--plot", "boundary.nope"], "--plot FILE must end in one of"),
