@@ -207,7 +207,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         try:
             fig.savefig(options.plot)
         except OSError as error:  # e.g. a folder without write permission
-            print(f"micrograd: could not save --plot {options.plot!r}: {error}", file=sys.stderr)
+            sys.stderr.write(f"micrograd: could not save --plot {options.plot!r}: {error}\n")
             return 1
         print(f"decision boundary saved to {options.plot}", file=stream)
     return 0

@@ -117,7 +117,6 @@ def test_ctrl_c_prints_the_partial_result() -> None:
     assert "the loss was" in out
 
 
-
 def test_a_plot_that_cannot_be_written_is_an_error_not_a_traceback(tmp_path: Path) -> None:
     taken = tmp_path / "boundary.png"
     taken.mkdir()  # a folder where the file should go: saving fails even for root
