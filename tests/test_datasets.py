@@ -305,7 +305,10 @@ def test_labels_of_any_real_number_type_equal_to_one_are_accepted(one: object) -
     assert all(type(y) is float for y in dataset.ys)
 
 
-@pytest.mark.parametrize("bad", [np.int64(0), Decimal("0.5"), Fraction(1, 2), np.bool_(True)])
+@pytest.mark.parametrize(
+    "bad",
+    [np.int64(0), Decimal("0.5"), Fraction(1, 2), np.bool_(True), Decimal("NaN"), Decimal("sNaN")],
+)
 def test_other_labels_still_say_how_to_map_them(bad: object) -> None:
     with pytest.raises(ValueError, match=r"ys\[0\] must be -1 or 1 \(0/1 labels must be mapped"):
         Dataset.from_points([(0.0, 0.0)], [bad])  # type: ignore[list-item]
