@@ -584,7 +584,9 @@ def _player_html(jshtml: str, alt: str, captions: Sequence[str]) -> str:
         f'<p class="micrograd-animation-caption" id="micrograd-caption-{player_id}" '
         f'aria-live="polite">{html.escape(captions[0])}</p>'
     )
-    script = _CAPTION_SCRIPT % {"captions": json.dumps(list(captions)), "id": player_id}
+    # "<" escaped so that no caption (it holds the run names) can close the script early
+    text = json.dumps(list(captions)).replace("<", "\\u003c")
+    script = _CAPTION_SCRIPT % {"captions": text, "id": player_id}
     return f'<div class="micrograd-animation">{_PLAYER_STYLE}{jshtml}{caption}{script}</div>'
 
 

@@ -311,6 +311,15 @@ def test_animate_several_runs_including_a_diverging_one() -> None:
     assert "huge: diverged at step" in animation.captions[-1]
 
 
+def test_run_names_cannot_inject_markup_into_the_player() -> None:
+    dataset, model = moons(8, noise=0.1, seed=0), MLP(2, [2, 1], seed=0)
+    name = "</script><script>alert(1)</script>"
+    animation = animate_training(model, dataset, steps=2, frames=2, h=1.0, runs={name: {}})
+    assert animation.captions[0].startswith(f"step 0 of 2: {name}: loss ")
+    assert "alert(1)</script>" not in animation.html
+    assert "\\u003c/script>\\u003cscript>alert(1)" in animation.html  # still shown, as JSON text
+
+
 @pytest.mark.parametrize(
     ("options", "error", "message"),
     [
