@@ -79,6 +79,10 @@ def test_plot_loss_comparison() -> None:
     assert [line.get_label() for line in fig.axes[0].get_lines()] == ["a", "b"]
     with pytest.raises(ValueError, match="metric must be one of"):
         plot_loss_comparison(runs, metric="accuracy")
+    with pytest.raises(ValueError, match="runs must be a mapping with at least one run"):
+        plot_loss_comparison({})  # not an empty figure with a legend warning
+    with pytest.raises(TypeError, match="h must be a number or a sequence of numbers"):
+        plot_boundaries({"a": MLP(2, [4, 1], seed=0)}, dataset, h="0.5")  # type: ignore[arg-type]
 
 
 def test_plot_decision_boundary_shows_regions_and_points() -> None:
