@@ -207,7 +207,7 @@ def browser(session: nox.Session) -> None:
     if shutil.which("npm") is None:
         session.error("npm not found (it packs Pyodide for the offline test): apt-get install npm")
     kernel = next(r for r in group("lite") if r.startswith("jupyterlite-pyodide-kernel"))
-    session.install("-e", ".", kernel, *group("browser"))
+    session.install("-e", ".", "pip", kernel, *group("browser"))  # pip downloads wheels
     version = session.run(
         "python",
         "-c",

@@ -96,8 +96,8 @@ def test_from_scratch_shows_its_figures_and_graphs(built_book: Path) -> None:
     warm_up_graph = figure("Computation graph of the warm-up expression")
     fused_graph = figure("linear node")
     warm_up_svg = (built_book / warm_up_graph).read_text(encoding="utf-8")
-    assert "grad 46.0000" in warm_up_svg
-    assert re.search(r"data (-|&#45;)20\.0000", warm_up_svg)
+    assert ">grad 46<" in warm_up_svg
+    assert re.search(r">data (-|&#45;)20<", warm_up_svg)
     for label in ("relu(z)", "z·z", "q·x"):
         assert label in warm_up_svg
     assert "linear" in (built_book / fused_graph).read_text(encoding="utf-8")
@@ -251,6 +251,7 @@ def test_a_failing_cell_fails_the_build(tmp_path: Path) -> None:
     source.mkdir()
     for name in ("conf.py", "jupyter_lite_config.json"):
         shutil.copy(BOOK / name, source / name)
+    shutil.copy(BOOK.parent / "pyproject.toml", tmp_path)  # for the repository URL
     for folder in ("_static", "_ext"):
         shutil.copytree(BOOK / folder, source / folder)
     (source / "index.md").write_text(FAILING_CHAPTER, encoding="utf-8")

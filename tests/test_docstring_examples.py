@@ -20,7 +20,7 @@ import micrograd
 MODULES = sorted(
     info.name
     for info in pkgutil.iter_modules(micrograd.__path__, "micrograd.")
-    if info.name != "micrograd.__main__"  # importing it runs the command line
+    if info.name != "micrograd.__main__"  # the command line: importing it runs it
 )
 MAIN_API = [
     "micrograd.engine.Value",
