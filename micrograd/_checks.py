@@ -46,7 +46,10 @@ def shown(value: object) -> str:
         return repr(value) if value.bit_length() <= 64 else f"an int of {value.bit_length()} bits"
     if isinstance(value, float) or value is None or isinstance(value, bool):
         return repr(value)
-    text = repr(value)
+    try:
+        text = repr(value)
+    except ValueError:  # an int inside it beyond Python's 4,300-digit limit for str()
+        return f"a {type(value).__name__} holding an int too large to print"
     if len(text) > _LONGEST_SHOWN:
         text = text[: _LONGEST_SHOWN - 3] + "..."
     return f"{type(value).__name__} {text}"

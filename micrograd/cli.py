@@ -13,7 +13,7 @@ import importlib
 import sys
 import time
 from collections.abc import Callable, Sequence
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from types import ModuleType
 from typing import TextIO
 
@@ -137,6 +137,9 @@ def _plotting(parser: argparse.ArgumentParser, path: str) -> ModuleType:
             f"--plot FILE must end in one of {', '.join('.' + f for f in sorted(formats))}, "
             f"got {path!r}"
         )
+    folder = Path(path).parent
+    if not folder.is_dir():
+        parser.error(f"--plot FILE must be in an existing folder, got {path!r}")
     return importlib.import_module("micrograd.plots")
 
 
@@ -164,7 +167,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         file=stream,
         flush=True,
     )
-    shown = None if options.quiet else TrainingProgress(options.steps, stream=stream)
+    try:
+        shown = None if options.quiet else TrainingProgress(options.steps, stream=stream)
+    except ValueError as error:  # a negative --steps, refused before anything is shown
+        parser.error(str(error))
     start = time.perf_counter()
     try:
         run = train(
@@ -198,7 +204,11 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     print(_summary(run, options.steps, time.perf_counter() - start), file=stream)
     if plots is not None:
         fig = plots.plot_decision_boundary(run.final_model, dataset)
-        fig.savefig(options.plot)
+        try:
+            fig.savefig(options.plot)
+        except OSError as error:  # e.g. a folder without write permission
+            sys.stderr.write(f"micrograd: could not save --plot {options.plot!r}: {error}\n")
+            return 1
         print(f"decision boundary saved to {options.plot}", file=stream)
     return 0
 

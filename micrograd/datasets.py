@@ -98,6 +98,8 @@ def _check_label(i: int, label: object) -> float:
     A bool is refused, ``True`` being 1 only by accident of Python's history.
     """
     is_real = isinstance(label, numbers.Real | Decimal) and not isinstance(label, bool)
+    if isinstance(label, Decimal) and label.is_nan():  # comparing a signalling NaN raises
+        is_real = False
     if is_real and label in (-1, 1):
         return float(label)
     return fail(f"ys[{i}]", f"-1 or 1 ({LABEL_HINT})", label)

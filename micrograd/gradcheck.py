@@ -308,12 +308,17 @@ def _finish(
     if check.ok:
         return check
     blurs = {i: blur for i, (_, blur) in zip(indices, numerical, strict=True)}
-    if any(c.error > blurs[c.index] for c in check.mismatches):
+    # "not <=": a NaN gradient (error NaN) is a mismatch, never blamed on rounding
+    if any(not c.error <= blurs[c.index] for c in check.mismatches):
         raise GradientMismatch(check)
     worst = max(check.mismatches, key=lambda c: blurs[c.index])
     allowed = atol + rtol * max(abs(worst.autodiff), abs(worst.numerical))
     blur = blurs[worst.index]
-    larger = 10.0 ** math.ceil(math.log10(h * blur / allowed * 10.0))
+    # a zero (or underflowing) tolerance: no larger h can bring the blur under it
+    scale = h * blur / allowed * 10.0 if allowed > 0.0 else math.inf
+    if not math.isfinite(scale):
+        raise GradientMismatch(check)
+    larger = 10.0 ** math.ceil(math.log10(scale))
     raise ValueError(
         f"h={h!r} is too small for the function's output: rounding it to floats blurs the "
         f"central difference of index {worst.index} by up to {blur:.3g}, more than the "

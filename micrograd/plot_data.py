@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from fractions import Fraction
 from typing import Any
 
 from micrograd._checks import check_instance, check_int, check_real, fail
@@ -226,7 +227,8 @@ def frame_steps(steps: int, frames: int) -> list[int]:
     """
     check_int("steps", steps, minimum=1)
     check_int("frames", frames, minimum=2, maximum=MAX_FRAMES)
-    return sorted({round(k * steps / (frames - 1)) for k in range(frames)})
+    # exact rationals: a float quotient overflows, or loses the last step, past 2**53
+    return sorted({round(Fraction(k * steps, frames - 1)) for k in range(frames)})
 
 
 @dataclass(frozen=True, slots=True)

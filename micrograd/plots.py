@@ -336,10 +336,12 @@ def plot_loss_comparison(
 
     Raises:
         TypeError: If ``runs`` is not a mapping of names to ``TrainingRun`` objects.
-        ValueError: If ``metric`` is not ``"total"``, ``"data"`` or ``"regularization"``.
+        ValueError: If ``runs`` is empty or ``metric`` is not ``"total"``, ``"data"``
+            or ``"regularization"``.
 
     """
-    _check_runs(runs)
+    if not _check_runs(runs):
+        fail("runs", "a mapping with at least one run", runs)
     if metric not in plot_data.LOSS_METRICS:
         fail("metric", f"one of {sorted(plot_data.LOSS_METRICS)}", metric)
     given = _check_ax(ax)
@@ -463,6 +465,8 @@ def plot_boundaries(
     if not models:
         fail("models", "a mapping with at least one model", models)
     _check_dataset(dataset)
+    if isinstance(h, str | bytes):
+        fail("h", "a number or a sequence of numbers", h, TypeError)
     spacings = [h] * len(models) if not isinstance(h, Sequence) else list(h)
     if len(spacings) != len(models):
         fail("h", f"one number or {len(models)} numbers (one per panel)", h)
@@ -584,7 +588,9 @@ def _player_html(jshtml: str, alt: str, captions: Sequence[str]) -> str:
         f'<p class="micrograd-animation-caption" id="micrograd-caption-{player_id}" '
         f'aria-live="polite">{html.escape(captions[0])}</p>'
     )
-    script = _CAPTION_SCRIPT % {"captions": json.dumps(list(captions)), "id": player_id}
+    # "<" escaped so that no caption (it holds the run names) can close the script early
+    text = json.dumps(list(captions)).replace("<", "\\u003c")
+    script = _CAPTION_SCRIPT % {"captions": text, "id": player_id}
     return f'<div class="micrograd-animation">{_PLAYER_STYLE}{jshtml}{caption}{script}</div>'
 
 

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TextIO
 
-from micrograd._checks import check_int
+from micrograd._checks import check_int, fail
 
 if TYPE_CHECKING:
     from micrograd.trainer import TrainingRecord
@@ -48,6 +48,11 @@ class TrainingProgress:
         use_tqdm: ``None`` (default) uses tqdm when it is installed; ``False``
             never does.
 
+    Raises:
+        TypeError: If ``steps`` is not an int, ``stream`` has no ``write``
+            method or ``use_tqdm`` is not a bool or ``None``.
+        ValueError: If ``steps`` is negative.
+
     :func:`~micrograd.trainer.train` makes one when given ``progress=True``; the
     command line (``python -m micrograd``) uses one too.
 
@@ -55,6 +60,10 @@ class TrainingProgress:
 
     def __init__(self, steps: int, stream: TextIO | None = None, use_tqdm: bool | None = None):
         self.steps = check_int("steps", steps, minimum=0)
+        if use_tqdm is not None and not isinstance(use_tqdm, bool):  # 0 must not mean "use it"
+            fail("use_tqdm", "True, False or None", use_tqdm, TypeError)
+        if stream is not None and not callable(getattr(stream, "write", None)):
+            fail("stream", "a text stream (with a write method) or None", stream, TypeError)
         self.stream = sys.stderr if stream is None else stream
         factory = _load_tqdm() if use_tqdm is not False else None
         self._bar: Any = None

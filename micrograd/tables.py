@@ -10,7 +10,7 @@ import html
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from micrograd._checks import check_instance, check_int, check_sequence, fail
+from micrograd._checks import check_instance, check_int, check_sequence, fail, shown
 
 __all__ = ["MAX_DIGITS", "Table"]
 
@@ -83,7 +83,10 @@ class Table:
             return ""
         if isinstance(value, float):
             return f"{value:.{self._digits}g}"
-        return str(value)
+        try:
+            return str(value)
+        except ValueError:  # an int beyond Python's 4,300-digit limit for str()
+            return shown(value)
 
     def _cells(self) -> list[list[str]]:
         return [[self.format(row[c]) for c in self._columns] for row in self._rows]

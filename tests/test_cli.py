@@ -63,10 +63,13 @@ def test_the_default_run_is_the_walkthroughs(capsys: pytest.CaptureFixture[str])
         (["--steps", "many"], "argument --steps: invalid int value: 'many'"),
         (["--dataset", "circles"], "argument --dataset: invalid choice: 'circles'"),
         (["--samples", "0"], "n_samples must be an int from 1"),
+        (["--steps", "-1"], "steps must be an int"),
+        (["--steps", "-1", "--quiet"], "steps must be an int"),
         (["--layers", "4", "2"], "the last of --layers must be 1"),
         (["--learning-rate", "-1"], "learning_rate must be"),
         (["--plot", "boundary.nope"], "--plot FILE must end in one of"),
         (["--colour", "red"], "unrecognized arguments: --colour red"),
+        (["--plot", "no-such-folder/boundary.png"], "--plot FILE must be in an existing folder"),
     ],
 )
 def test_bad_options_get_argparse_errors(args: list[str], message: str) -> None:
@@ -112,3 +115,12 @@ def test_ctrl_c_prints_the_partial_result() -> None:
     assert "Traceback" not in err
     assert out.splitlines()[-1].startswith("stopped after ")
     assert "the loss was" in out
+
+
+def test_a_plot_that_cannot_be_written_is_an_error_not_a_traceback(tmp_path: Path) -> None:
+    taken = tmp_path / "boundary.png"
+    taken.mkdir()  # a folder where the file should go: saving fails even for root
+    done = run("--steps", "1", "--samples", "10", "--layers", "2", "1", "--plot", str(taken))
+    assert done.returncode == 1
+    assert "micrograd: could not save --plot" in done.stderr
+    assert "Traceback" not in done.stderr

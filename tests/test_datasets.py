@@ -12,7 +12,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from micrograd.datasets import BLOB_CENTERS, Dataset, blobs, moons, spiral, train_test_split
+from micrograd.datasets import (
+    BLOB_CENTERS,
+    Dataset,
+    blobs,
+    make_moons,
+    moons,
+    spiral,
+    train_test_split,
+)
 
 
 def test_moons_geometry_without_noise() -> None:
@@ -305,7 +313,10 @@ def test_labels_of_any_real_number_type_equal_to_one_are_accepted(one: object) -
     assert all(type(y) is float for y in dataset.ys)
 
 
-@pytest.mark.parametrize("bad", [np.int64(0), Decimal("0.5"), Fraction(1, 2), np.bool_(True)])
+@pytest.mark.parametrize(
+    "bad",
+    [np.int64(0), Decimal("0.5"), Fraction(1, 2), np.bool_(True), Decimal("NaN"), Decimal("sNaN")],
+)
 def test_other_labels_still_say_how_to_map_them(bad: object) -> None:
     with pytest.raises(ValueError, match=r"ys\[0\] must be -1 or 1 \(0/1 labels must be mapped"):
         Dataset.from_points([(0.0, 0.0)], [bad])  # type: ignore[list-item]
@@ -314,3 +325,11 @@ def test_other_labels_still_say_how_to_map_them(bad: object) -> None:
 def test_a_coordinate_beyond_the_float_range_is_a_value_error() -> None:
     with pytest.raises(ValueError, match=r"xs\[0\] must be an \(x, y\) pair of finite numbers"):
         Dataset.from_points([(10**400, 0)], [1])
+
+
+def test_an_int_too_large_to_print_inside_a_bad_value_still_gets_the_message() -> None:
+    huge = 10**5000  # repr() of a tuple holding it raises: Python's 4,300-digit limit
+    with pytest.raises(ValueError, match=r"got a tuple holding an int too large to print$"):
+        Dataset.from_points([(huge, 0)], [1])
+    with pytest.raises(ValueError, match=r"n_samples must be a pair of at most MAX_SAMPLES"):
+        make_moons((huge, 1))

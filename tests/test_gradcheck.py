@@ -245,6 +245,17 @@ def test_a_real_mismatch_beyond_the_rounding_is_still_reported() -> None:
         check_gradients(lambda a: a * 3.0 + Value(1e8 + a.data), [1.0], h=0.1)
 
 
+def test_a_nan_gradient_is_a_mismatch_not_blamed_on_rounding() -> None:
+    # sqrt's local derivative at 0 is inf, times relu's 0: autodiff says nan
+    with pytest.raises(GradientMismatch, match="autodiff nan"):
+        check_gradients(lambda a: a.relu() ** 0.5, [0.0])
+
+
+def test_a_zero_tolerance_within_the_rounding_is_a_mismatch_not_a_crash() -> None:
+    with pytest.raises(GradientMismatch):  # no h could meet rtol=atol=0: nothing to suggest
+        check_gradients(lambda a: a * a + 1e12, [3.0], rtol=0.0, atol=0.0)
+
+
 def test_numerical_gradient_lets_f_change_the_list_it_is_given() -> None:
     def consuming(p: list[float]) -> float:
         total = sum(p)

@@ -157,6 +157,9 @@ def test_frame_steps_spread_from_zero_to_the_final_model() -> None:
     assert frame_steps(100, 21) == list(range(0, 101, 5))
     assert frame_steps(4, 3) == [0, 2, 4]
     assert frame_steps(2, 10) == [0, 1, 2]  # no more frames than steps + 1
+    huge = 2**53 + 1  # past float precision: the last frame is still the final model
+    assert frame_steps(huge, 2) == [0, huge]
+    assert frame_steps(10**400, 3) == [0, 10**400 // 2, 10**400]
     with pytest.raises(ValueError, match="frames must be an int from 2 to 1000"):
         frame_steps(10, 1)
     with pytest.raises(ValueError, match="steps must be an int at least 1"):

@@ -79,6 +79,10 @@ def test_plot_loss_comparison() -> None:
     assert [line.get_label() for line in fig.axes[0].get_lines()] == ["a", "b"]
     with pytest.raises(ValueError, match="metric must be one of"):
         plot_loss_comparison(runs, metric="accuracy")
+    with pytest.raises(ValueError, match="runs must be a mapping with at least one run"):
+        plot_loss_comparison({})  # not an empty figure with a legend warning
+    with pytest.raises(TypeError, match="h must be a number or a sequence of numbers"):
+        plot_boundaries({"a": MLP(2, [4, 1], seed=0)}, dataset, h="0.5")  # type: ignore[arg-type]
 
 
 def test_plot_decision_boundary_shows_regions_and_points() -> None:
@@ -309,6 +313,15 @@ def test_animate_several_runs_including_a_diverging_one() -> None:
     assert len(_frames_of(animation.html)) == 3
     assert animation.captions[0].startswith("step 0 of 6: slow: loss ")
     assert "huge: diverged at step" in animation.captions[-1]
+
+
+def test_run_names_cannot_inject_markup_into_the_player() -> None:
+    dataset, model = moons(8, noise=0.1, seed=0), MLP(2, [2, 1], seed=0)
+    name = "</script><script>alert(1)</script>"
+    animation = animate_training(model, dataset, steps=2, frames=2, h=1.0, runs={name: {}})
+    assert animation.captions[0].startswith(f"step 0 of 2: {name}: loss ")
+    assert "alert(1)</script>" not in animation.html
+    assert "\\u003c/script>\\u003cscript>alert(1)" in animation.html  # still shown, as JSON text
 
 
 @pytest.mark.parametrize(

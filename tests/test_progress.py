@@ -75,3 +75,15 @@ def test_the_bar_is_closed_when_training_stops_early(monkeypatch: pytest.MonkeyP
 def test_steps_is_checked() -> None:
     with pytest.raises(ValueError, match="steps must be an int at least 0"):
         TrainingProgress(-1)
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"use_tqdm": 0}, "use_tqdm must be True, False or None, got 0"),
+        ({"stream": 3}, "stream must be a text stream"),
+    ],
+)
+def test_use_tqdm_and_stream_are_checked(options: dict[str, Any], message: str) -> None:
+    with pytest.raises(TypeError, match=message):
+        TrainingProgress(5, **options)

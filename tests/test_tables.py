@@ -61,3 +61,11 @@ def test_tables_refuse_at_construction_what_they_could_not_display() -> None:
     table = Table([{"a": 0.1}], digits=17)
     assert str(table).splitlines()[-1].strip() == "0.10000000000000001"
     assert "<td>0.10000000000000001</td>" in table._repr_html_()
+
+
+def test_an_int_too_large_to_print_is_shown_by_its_size() -> None:
+    table = Table([{"n": 10**5000, "m": 10**400}])
+    assert table.format(10**5000) == "an int of 16610 bits"
+    assert "an int of 16610 bits" in str(table)
+    assert "an int of 16610 bits" in table._repr_html_()
+    assert table.format(10**400) == str(10**400)  # within the limit: every digit
