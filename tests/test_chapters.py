@@ -119,3 +119,11 @@ def test_code_cell_lines_fit_the_text_column(name: str) -> None:
     limit = MAX_CODE_LINE_BY_CHAPTER.get(name, MAX_CODE_LINE)
     long_lines = [line for cell in cells for line in cell.splitlines() if len(line) > limit]
     assert long_lines == [], f"{name}.md: code lines over {limit} characters"
+
+
+def test_build_the_network_restates_the_from_scratch_engine_unchanged() -> None:
+    scratch = (BOOK / "from-scratch.md").read_text(encoding="utf-8")
+    network = (BOOK / "build-the-network.md").read_text(encoding="utf-8")
+    start = scratch.index("class Node:\n", scratch.index("# The engine: Node, topological_sort"))
+    engine = scratch[start : scratch.index("```", start)].rstrip()
+    assert engine in network
