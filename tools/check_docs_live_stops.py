@@ -1,6 +1,6 @@
 """Check that SIGTERM to `nox -s docs -- --serve` also stops sphinx-autobuild.
 
-Run by ``nox -s docs-serve-check`` (CI does). Starts ``nox -R -s docs -- --serve`` on a
+Run by ``nox -s docs-serve-check`` (CI does). Starts ``nox -r -s docs -- --serve`` on a
 free port with notebook execution off (a quick build into book/_build/live), waits until the page is served, sends SIGTERM to nox only (not its process
 group, as `kill PID` or a supervisor would), then checks that the port is free within
 a few seconds. Exits 0 when it is.
@@ -51,7 +51,7 @@ def main(noxfile: str) -> int:
     """Serve, SIGTERM nox, check that the port is free; the exit status."""
     port = free_port()
     options = ["--serve", "--host", "127.0.0.1", "--port", str(port), "-D", "nb_execution_mode=off"]
-    command = ["nox", "-f", noxfile, "-R", "-s", "docs", "--", *options]
+    command = ["nox", "-f", noxfile, "-r", "-s", "docs", "--", *options]
     # a session of its own, so the SIGTERM below reaches nox alone, not its children
     nox = subprocess.Popen(command, cwd=ROOT, start_new_session=True)
     deadline = time.monotonic() + SERVE_SECONDS
