@@ -61,7 +61,11 @@ def test_binder_url_opens_the_walkthrough_as_a_notebook_that_runs(
             assert wait_for_code_cells(tab.page, code_cells) == code_cells
             prose = tab.page.locator(".jp-NotebookPanel .jp-MarkdownOutput").all_inner_texts()
             prompts = run_all_cells(tab.page, OPEN_SECONDS * 1000, RUN_ALL_SECONDS * 1000)
-            outputs = tab.page.locator(".jp-NotebookPanel .jp-OutputArea-output").all_inner_texts()
+            # textContent, not innerText: cells scrolled out of view are not rendered
+            outputs = tab.page.evaluate(
+                """Array.from(document.querySelectorAll('.jp-NotebookPanel .jp-OutputArea-output'))
+                    .map(output => output.textContent)"""
+            )
         finally:
             tab.page.context.close()
     # Run All stops at the first error, so [1]..[n] means every cell ran, in order, cleanly.
