@@ -29,7 +29,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, NoReturn, Self
 
 from micrograd._checks import check_instance, check_int, check_real, check_sequence, fail
-from micrograd.engine import Gradients, Number, Value, _fused_linear, lift
+from micrograd.engine import Gradients, NeuronSpec, Number, Value, _neuron_outputs, lift
 from micrograd.seeding import make_rng
 
 __all__ = ["MAX_PARAMETERS", "MLP", "Layer", "Module", "Neuron", "Unfused", "dead_relus"]
@@ -216,12 +216,11 @@ class Neuron(Module):
 
     """
 
-    __slots__ = ("_b", "_nonlin", "_params", "_w", "_w_data")
+    __slots__ = ("_b", "_nonlin", "_spec", "_w")
 
     _w: tuple[Value, ...]
-    _w_data: tuple[float, ...]
     _b: Value
-    _params: tuple[Value, ...]  # the weights then the bias, as _fused_linear takes them
+    _spec: NeuronSpec  # the weights then the bias, their floats, ReLU: what the forward pass takes
     _nonlin: bool
 
     def __init__(self, nin: int, nonlin: bool = True, seed: int | None = None) -> None:
@@ -238,10 +237,9 @@ class Neuron(Module):
     def _fill(self, parts: tuple[tuple[Value, ...], Value, bool]) -> None:
         weights, bias, nonlin = parts
         _set(self, "_w", weights)
-        _set(self, "_w_data", tuple([w._data for w in weights]))
         _set(self, "_b", bias)
-        _set(self, "_params", (*weights, bias))
         _set(self, "_nonlin", nonlin)
+        _set(self, "_spec", ((*weights, bias), tuple([w._data for w in weights]), nonlin))
 
     @property
     def weights(self) -> tuple[Value, ...]:
@@ -263,10 +261,6 @@ class Neuron(Module):
         """Number of inputs."""
         return len(self._w)
 
-    def _forward(self, x: tuple[Value, ...], x_data_and_one: tuple[float, ...]) -> Value:
-        act = _fused_linear(self._params, self._w_data, x, x_data_and_one)
-        return act.relu() if self._nonlin else act
-
     def __call__(self, x: Sequence[Value | Number]) -> Value:
         r"""The neuron's output for one input vector ``x`` (numbers or ``Value``\\ s).
 
@@ -275,7 +269,7 @@ class Neuron(Module):
 
         """
         nodes = _input_nodes(x, self.nin)
-        return self._forward(nodes, (*[v.data for v in nodes], 1.0))
+        return _neuron_outputs((self._spec,), nodes, (*[v.data for v in nodes], 1.0))[0]
 
     def parameters(self) -> list[Value]:
         """The weights, then the bias."""
@@ -375,7 +369,7 @@ class Layer(_Stack):
 
     def _forward(self, x: tuple[Value, ...]) -> tuple[Value, ...]:
         x_data_and_one = (*[v._data for v in x], 1.0)
-        return tuple([n._forward(x, x_data_and_one) for n in self._parts])
+        return _neuron_outputs([n._spec for n in self._parts], x, x_data_and_one)
 
     def __call__(self, x: Sequence[Value | Number]) -> Value | list[Value]:
         """The layer's outputs: a single ``Value`` if ``nout == 1``, else a list.

@@ -14,6 +14,8 @@ from micrograd import Value
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
+DEMO_LOG = ROOT / "tests" / "golden" / "micrograd_demo_log.txt"
+"""The 100 lines micrograd's demo.ipynb printed while training (step, loss, accuracy)."""
 
 CHAPTERS = {
     "index": "micrograd, the book",

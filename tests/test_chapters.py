@@ -20,7 +20,7 @@ PROSE_NUMBER = re.compile(r"(?<![\w.])\d+(?:,\d{3})*(?:\.\d+)?(?:e-?\d+)?(?!\w)"
 QUOTED_NUMBERS = {
     "getting-started": {"3.11": ("pyproject.toml", 'requires-python = ">=3.11"')},
     "walkthrough": {
-        "12": ("tests/test_parity.py", "steps = 12"),
+        "6": ("tests/test_parity.py", "steps = 6"),
         "30": ("tests/test_parity.py", "moons(30, noise=0.1, seed=1337)"),
         "1e-12": ("tests/test_parity.py", "rel=1e-12"),
         "1e-9": ("tests/test_parity.py", "rel=1e-9"),

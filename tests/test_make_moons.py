@@ -6,7 +6,6 @@ import itertools
 import math
 import pickle
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,14 +13,12 @@ import sklearn.datasets
 
 from micrograd._legacy_numpy_random import LegacyRandomState
 from micrograd.datasets import MAX_SAMPLES, MAX_SEED, Dataset, make_moons, moons
-from micrograd.nn import MLP
-from micrograd.trainer import train
+from tests.helpers import BOOK, DEMO_LOG
 
 SIZES = [1, 2, 3, 4, 7, 10, 99, 100, 1000]
 NOISES = [None, 0, 0.1, 0.3]
 SEEDS = [0, 1, 1337, 2**32 - 1]
 
-DEMO_LOG = Path(__file__).with_name("golden") / "micrograd_demo_log.txt"
 """The output of micrograd's demo.ipynb training cell, as committed in Karpathy's repository."""
 
 
@@ -148,29 +145,6 @@ def test_max_seed_is_numpys_largest() -> None:
         np.random.RandomState(MAX_SEED + 1)
 
 
-def test_training_reproduces_micrograds_recorded_demo_log() -> None:
-    """Every line micrograd's demo.ipynb printed: step 0 exactly, the rest to a relative 1e-12.
-
-    micrograd sums each node's gradient in an order that follows memory
-    addresses (a set of children), so its own runs differ in the last digit;
-    step 0 involves no gradient and must be exact.
-    """
-    recorded = [
-        (int(step), float(loss), float(accuracy))
-        for step, loss, accuracy in re.findall(
-            r"step (\d+) loss (\S+), accuracy (\S+)%", DEMO_LOG.read_text()
-        )
-    ]
-    assert [step for step, _, _ in recorded] == list(range(100))
-    run = train(MLP(2, [16, 16, 1], seed=1337), make_moons(100, noise=0.1, random_state=1337))
-    assert run.history[0].loss == recorded[0][1] == 0.8958441028683222
-    for record, (step, loss, accuracy) in zip(run.history, recorded, strict=True):
-        assert record.step == step
-        assert math.isclose(record.loss, loss, rel_tol=1e-12), step
-        assert record.accuracy * 100 == accuracy, step
-    assert run.final_accuracy == 1.0
-
-
 def test_the_walkthrough_quotes_the_recorded_demo_log() -> None:
     """The lines the walkthrough copies from demo.ipynb are the recorded ones, digit for digit."""
     recorded = {
@@ -179,7 +153,7 @@ def test_the_walkthrough_quotes_the_recorded_demo_log() -> None:
             r"step (\d+) loss (\S+), accuracy (\S+)%", DEMO_LOG.read_text()
         )
     }
-    chapter = (Path(__file__).parents[1] / "book" / "walkthrough.md").read_text()
+    chapter = (BOOK / "walkthrough.md").read_text()
     block = chapter[chapter.index("demo_printed = {") : chapter.index("}\nassert run.history[0]")]
     quoted = re.findall(r"^    (\d+): \((\S+), (\S+)\),$", block, flags=re.MULTILINE)
     assert len(quoted) >= 10

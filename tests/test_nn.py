@@ -440,3 +440,14 @@ def test_a_layer_count_too_large_to_measure_is_a_value_error() -> None:
         MLP.from_dict(payload)
     with pytest.raises(ValueError, match="nouts must be at most MAX_PARAMETERS"):
         MLP(2, range(10**19))
+
+
+@pytest.mark.parametrize("x", [2.0, 0.0, -0.0, -3.0, math.inf, -math.inf, math.nan])
+def test_a_neurons_relu_node_is_value_relu(x: float) -> None:
+    """The forward pass builds its ReLU nodes inline; they must be Value.relu's."""
+    neuron = Neuron(1, seed=0).with_parameters([1.0, 0.0])
+    expected = Value.linear(neuron.weights, [x], neuron.bias).relu()
+    for out in (neuron([x]), Layer._make([neuron])([x])):
+        assert isinstance(out, Value)
+        assert (out.op, out.children[0].op) == ("relu", "linear")
+        assert repr((out.data, out.local_grads)) == repr((expected.data, expected.local_grads))
