@@ -481,13 +481,12 @@ def _live_nodes(root: Value) -> tuple[list[Value], set[Value]]:
     """
     frontier: set[Value] = {root}
     reached = set(frontier)
-    passing: list[Value] = []
     while frontier:
-        level = [node for node in frontier if any(node._local_grads)]
-        passing += level
-        frontier = set().union(*map(_children_of, level)) - reached
+        inputs = [node._children for node in frontier if any(node._local_grads)]
+        frontier = set().union(*inputs) - reached
         reached |= frontier
-    return passing, reached
+    # Picked out once at the end, not level by level: a chain has a level per node.
+    return [node for node in reached if any(node._local_grads)], reached
 
 
 def _creation_order(roots: Iterable[Value]) -> list[Value]:
@@ -527,7 +526,6 @@ _IMMUTABLE_DATA = (
 _new = object.__new__
 _next_serial = count().__next__
 _serial_of = attrgetter("_serial")
-_children_of = attrgetter("_children")
 
 
 def _node(

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import copy
 import os
-import socket
+import pickle
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
 from micrograd import Value
+from micrograd.nn import MLP
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
@@ -72,13 +75,6 @@ def skip_unless_available(available: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
-def free_port() -> int:
-    """A TCP port of 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def warmup_expression() -> tuple[Value, Value]:
     """The seeds' warm-up: returns ``(x, y)`` with ``y = -20`` and ``dy/dx = 46``."""
     x = Value(-4.0, label="x")
@@ -87,3 +83,30 @@ def warmup_expression() -> tuple[Value, Value]:
     h = (z * z).relu().with_label("h")
     y = (h + q + q * x).with_label("y")
     return x, y
+
+
+def pickled(obj: object) -> object:
+    """``obj`` pickled and unpickled."""
+    return pickle.loads(pickle.dumps(obj))
+
+
+CLONERS: dict[str, Callable[[object], object]] = {
+    "pickle": pickled,
+    "copy": copy.copy,
+    "deepcopy": copy.deepcopy,
+}
+"""The three ways to duplicate an object that everything public must survive."""
+
+
+def clones(obj: object) -> list[object]:
+    """``obj`` pickled and unpickled, copied and deep-copied, in that order."""
+    return [clone(obj) for clone in CLONERS.values()]
+
+
+def nan_scoring_model() -> MLP:
+    """``MLP(2, [1])`` scoring NaN where both inputs are large: ``inf - inf``.
+
+    Its score is ``1.5e308 * x1 - 1.5e308 * x2``: both products overflow, to
+    opposite infinities, as soon as ``x1`` and ``x2`` are above about 1.2.
+    """
+    return MLP(2, [1], seed=0).with_parameters([1.5e308, -1.5e308, 0.0])

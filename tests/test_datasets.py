@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-import copy
 import math
-import pickle
 from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
@@ -21,6 +19,7 @@ from micrograd.datasets import (
     spiral,
     train_test_split,
 )
+from tests.helpers import clones
 
 
 def test_moons_geometry_without_noise() -> None:
@@ -291,7 +290,7 @@ def test_a_dataset_name_must_be_a_string() -> None:
 @pytest.mark.parametrize("make", [moons, spiral, blobs])
 def test_datasets_pickle_and_copy(make: Callable[..., Dataset]) -> None:
     dataset = make(12, noise=0.1, seed=3)
-    for again in (pickle.loads(pickle.dumps(dataset)), copy.copy(dataset), copy.deepcopy(dataset)):
+    for again in clones(dataset):
         assert again == dataset
         assert again.metadata == dataset.metadata
         assert hash(again) == hash(dataset)

@@ -17,7 +17,7 @@ from micrograd.datasets import moons
 from micrograd.engine import topological_order
 from micrograd.nn import MLP, Layer, Neuron, Unfused
 from micrograd.trainer import train
-from tests.helpers import warmup_expression
+from tests.helpers import CLONERS, pickled, warmup_expression
 
 EPS = 1e-6
 
@@ -513,7 +513,7 @@ def assert_same_graph(original: Value, copied: Value) -> None:
 
 @pytest.mark.parametrize(
     "round_trip",
-    [lambda obj: pickle.loads(pickle.dumps(obj)), copy.deepcopy],
+    [pickled, copy.deepcopy],
     ids=["pickle", "deepcopy"],
 )
 def test_graph_and_gradients_round_trip_together(round_trip: Callable[[object], object]) -> None:
@@ -541,7 +541,7 @@ def test_copy_copy_is_a_new_node_on_the_same_inputs() -> None:
     assert grads_copy == grads
     assert grads_copy is not grads
     assert isinstance(grads_copy, Gradients)
-    assert pickle.loads(pickle.dumps(Value(3.0, label="leaf"))).label == "leaf"
+    assert pickled(Value(3.0, label="leaf")).label == "leaf"
 
 
 def test_deep_graph_pickles_and_deepcopies_without_recursion_error() -> None:
@@ -550,7 +550,7 @@ def test_deep_graph_pickles_and_deepcopies_without_recursion_error() -> None:
     for _ in range(DEEP):
         y = y * 1.000001
     grads = y.backward()
-    for new_y, new_grads in (pickle.loads(pickle.dumps((y, grads))), copy.deepcopy((y, grads))):
+    for new_y, new_grads in (pickled((y, grads)), copy.deepcopy((y, grads))):
         assert new_y.data == y.data
         bottom = new_y
         while bottom.children:
@@ -640,9 +640,7 @@ def test_nodes_behind_a_zero_derivative_are_still_in_the_gradients() -> None:
         len,
         list,
         lambda g: dict(g.items()),
-        copy.copy,
-        copy.deepcopy,
-        lambda g: pickle.loads(pickle.dumps(g)),
+        *CLONERS.values(),
         repr,
     ):
         grads = out.backward()

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import copy
 import math
-import pickle
 from collections.abc import Callable
 
 import pytest
@@ -25,7 +23,7 @@ from micrograd.gradcheck import (
 )
 from micrograd.losses import max_margin
 from micrograd.nn import MLP, Unfused
-from tests.helpers import warmup_expression
+from tests.helpers import clones, warmup_expression
 
 
 def test_numerical_derivative_of_a_cube() -> None:
@@ -221,7 +219,7 @@ def test_a_gradient_mismatch_pickles_and_copies_with_its_report_and_notes() -> N
         check_gradients(cut, [2.0])
     error = caught.value
     error.add_note("while checking cut()")
-    for again in (pickle.loads(pickle.dumps(error)), copy.copy(error), copy.deepcopy(error)):
+    for again in clones(error):
         assert type(again) is GradientMismatch
         assert again.check == error.check
         assert str(again) == str(error)

@@ -3,7 +3,6 @@ from __future__ import annotations
 import copy
 import json
 import math
-import pickle
 import random
 from collections.abc import Callable
 
@@ -14,6 +13,7 @@ from hypothesis import strategies as st
 from micrograd import Value
 from micrograd.engine import topological_order
 from micrograd.nn import MAX_PARAMETERS, MLP, Layer, Module, Neuron, Unfused, dead_relus
+from tests.helpers import CLONERS, pickled
 
 
 def test_official_model_has_337_parameters() -> None:
@@ -281,8 +281,8 @@ MODELS: dict[str, Callable[[], Module]] = {
 @pytest.mark.parametrize("make", MODELS.values(), ids=MODELS.keys())
 @pytest.mark.parametrize(
     "clone",
-    [lambda m: pickle.loads(pickle.dumps(m)), copy.copy, copy.deepcopy],
-    ids=["pickle", "copy", "deepcopy"],
+    CLONERS.values(),
+    ids=CLONERS.keys(),
 )
 def test_models_pickle_and_copy(
     make: Callable[[], Module], clone: Callable[[Module], Module]
@@ -300,7 +300,7 @@ def test_models_pickle_and_copy(
 @pytest.mark.parametrize("make", MODELS.values(), ids=MODELS.keys())
 @pytest.mark.parametrize(
     "clone",
-    [lambda m: pickle.loads(pickle.dumps(m)), copy.deepcopy],
+    [pickled, copy.deepcopy],
     ids=["pickle", "deepcopy"],
 )
 def test_model_copied_with_its_gradients_still_finds_them(
@@ -428,7 +428,7 @@ def test_subclasses_keep_their_class_through_every_new_model() -> None:
     assert type(model.apply_gradients(grads, 0.1)) is Tagged
     assert type(Tagged.from_dict(model.to_dict())) is Tagged
     assert type(MLP.from_dict(model.to_dict())) is MLP
-    assert type(pickle.loads(pickle.dumps(model))) is Tagged
+    assert type(pickled(model)) is Tagged
     neuron = TaggedNeuron(2, seed=0)
     assert type(neuron.with_parameters([1.0, 2.0, 3.0])) is TaggedNeuron
     assert type(Unfused(model).with_parameters(values).model) is Tagged

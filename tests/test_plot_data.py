@@ -20,6 +20,7 @@ from micrograd.plot_data import (
     training_history,
 )
 from micrograd.trainer import train
+from tests.helpers import nan_scoring_model
 
 
 def test_rows_from_a_run() -> None:
@@ -87,8 +88,7 @@ def test_decision_boundary_needs_one_output() -> None:
 
 def test_a_nan_score_predicts_no_class() -> None:
     dataset = Dataset.from_points([(0.0, 0.0), (1.0, 1.0)], [-1, 1])
-    # 1.5e308 * x - 1.5e308 * y is inf - inf = nan where both products overflow
-    model = MLP(2, [1], seed=0).with_parameters([1.5e308, -1.5e308, 0.0])
+    model = nan_scoring_model()
     rows = decision_boundary(model, dataset, h=0.5)
     nan_rows = [r for r in rows if math.isnan(r["score"])]
     assert nan_rows  # e.g. at (1.5, 1.5): inf - inf

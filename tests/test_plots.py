@@ -32,6 +32,7 @@ from micrograd.plots import (
     plot_training,
 )
 from micrograd.trainer import TrainingDiverged, train
+from tests.helpers import nan_scoring_model
 
 
 @pytest.fixture(autouse=True)
@@ -178,7 +179,7 @@ def test_plot_training_needs_two_axes() -> None:
 
 def test_a_diverged_model_leaves_its_nan_cells_blank() -> None:
     dataset = moons(10, seed=0)
-    model = MLP(2, [1], seed=0).with_parameters([1.5e308, -1.5e308, 0.0])
+    model = nan_scoring_model()
     rows = decision_boundary(model, dataset, h=0.5)
     assert any(math.isnan(r["predicted"]) for r in rows)
     fig = plot_decision_boundary(model, dataset, h=0.5)  # warnings are errors in the tests

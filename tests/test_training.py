@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-import copy
 import math
-import pickle
 import re
 
 import pytest
@@ -24,7 +22,7 @@ from micrograd.trainer import (
     official_micrograd_learning_rate,
     train,
 )
-from tests.helpers import DEMO_LOG
+from tests.helpers import DEMO_LOG, clones, nan_scoring_model, pickled
 
 
 def test_official_schedule() -> None:
@@ -349,16 +347,11 @@ def test_every_minibatch_is_drawn_from_the_whole_dataset() -> None:
     assert counts[-1] > 20  # 20 batches of 4 from 40 points reach far more than 4 points
 
 
-def _nan_scoring_model() -> MLP:
-    # 1e10 * 1e300 - 1e10 * 1e300 = inf - inf = nan for the points below
-    return MLP(2, [1], seed=0).with_parameters([1e10, -1e10, 0.0])
-
-
 NAN_POINTS = Dataset(((1e300, 1e300), (2e300, 2e300)), (-1.0, 1.0))
 
 
 def test_nan_scores_are_divergence_not_a_perfect_loss() -> None:
-    model = _nan_scoring_model()
+    model = nan_scoring_model()
     assert math.isnan(model([1e300, 1e300]).data)  # type: ignore[union-attr]
     with pytest.raises(TrainingDiverged, match="diverged at step 0") as info:
         train(model, NAN_POINTS, steps=5, alpha=0.0, learning_rate=0.1)
@@ -366,7 +359,7 @@ def test_nan_scores_are_divergence_not_a_perfect_loss() -> None:
 
 
 def test_a_nan_score_is_never_counted_as_correct() -> None:
-    result = max_margin(_nan_scoring_model(), NAN_POINTS.xs, NAN_POINTS.ys, alpha=0.0)
+    result = max_margin(nan_scoring_model(), NAN_POINTS.xs, NAN_POINTS.ys, alpha=0.0)
     assert result.accuracy == 0.0
     assert all(math.isnan(s) for s in result.scores)
 
@@ -409,17 +402,13 @@ def test_max_margin_checks_its_model_and_sequences() -> None:
         max_margin(MLP(2, [1], seed=0), [(0.0, 0.0)], 1.0)  # type: ignore[arg-type]
 
 
-def _clones(obj: object) -> list[object]:
-    return [pickle.loads(pickle.dumps(obj)), copy.copy(obj), copy.deepcopy(obj)]
-
-
 def _parameters(model: object) -> list[float]:
     return [p.data for p in model.parameters()]  # type: ignore[attr-defined]
 
 
 def test_runs_pickle_and_copy_with_equal_parameters_and_history() -> None:
     run = train(MLP(2, [3, 1], seed=0), moons(10, seed=0), steps=3)
-    for again in _clones(run):
+    for again in clones(run):
         assert isinstance(again, TrainingRun)
         assert again.history == run.history
         assert (again.final_loss, again.final_accuracy) == (run.final_loss, run.final_accuracy)
@@ -439,13 +428,13 @@ def test_training_errors_pickle_and_copy_with_their_runs() -> None:
     with pytest.raises(TrainingFailed) as failed:
         train(MLP(2, [2, 1], seed=0), moons(10, seed=0), steps=3, learning_rate=lambda k: 1 / 0)
     for error in (diverged.value, cancelled.value, failed.value):
-        for again in _clones(error):
+        for again in clones(error):
             assert type(again) is type(error)
             assert str(again) == str(error)
             assert again.step == error.step  # type: ignore[attr-defined]
             assert again.run.history == error.run.history  # type: ignore[attr-defined]
             assert _parameters(again.run.final_model) == _parameters(error.run.final_model)  # type: ignore[attr-defined]
-    again = pickle.loads(pickle.dumps(diverged.value))
+    again = pickled(diverged.value)
     assert _parameters(again.last_finite_model) == _parameters(diverged.value.last_finite_model)
 
 
@@ -585,7 +574,7 @@ def test_training_errors_keep_their_notes_when_pickled_or_copied() -> None:
     interrupted = TrainingFailed(3, diverged.run, "the callback raised")
     interrupted.add_note("in a worker")
     for error in (diverged, interrupted):
-        for again in (pickle.loads(pickle.dumps(error)), copy.copy(error), copy.deepcopy(error)):
+        for again in clones(error):
             assert type(again) is type(error)
             assert again.__notes__ == error.__notes__
             assert str(again) == str(error)

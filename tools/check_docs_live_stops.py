@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -21,15 +20,11 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # run as a script: the repository's tools package
+from tools.ports import free_port, port_in_use
+
 SERVE_SECONDS = 600
 STOP_SECONDS = 10
-
-
-def free_port() -> int:
-    """A port of 127.0.0.1 that nothing listens on."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def serving(port: int) -> bool:
@@ -39,12 +34,6 @@ def serving(port: int) -> bool:
             return True
     except (urllib.error.URLError, ConnectionError, TimeoutError):
         return False
-
-
-def port_in_use(port: int) -> bool:
-    """Whether anything still accepts connections on ``port``."""
-    with socket.socket() as probe:
-        return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
 def main(noxfile: str) -> int:

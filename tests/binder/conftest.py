@@ -23,7 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import ROOT, free_port
+from tests.helpers import ROOT
+from tools.ports import free_port
 
 STARTUP_SECONDS = 120
 # What jupytext-config set-default-viewer (run by binder/postBuild) writes.
