@@ -108,6 +108,9 @@ def test_ctrl_c_prints_the_partial_result() -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # A shell starts background jobs with SIGINT ignored, and Python keeps it
+        # ignored: give the command the default that a terminal's Ctrl-C meets.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # noqa: PLW1509
     ) as process:
         assert process.stdout is not None
         assert process.stdout.readline().startswith("training MLP")
