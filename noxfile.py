@@ -26,7 +26,8 @@ PYPROJECT = nox.project.load_toml("pyproject.toml")
 REFERENCE_MICROGRAD = "micrograd==0.1.0"  # Karpathy's original, for parity tests and the benchmark
 # -j auto: chapters execute in parallel, one kernel per core.
 SPHINX_BUILD = ["sphinx-build", "-E", "-j", "auto", "-n", "-W", "--keep-going", "-b", "html"]
-UNIT_TESTS = ["-m", "not book", "--ignore=tests/browser", "--ignore=tests/binder"]
+PARALLEL = ["-n", "auto"]  # pytest-xdist: one worker per core (`-- -n 0` for one process)
+UNIT_TESTS = ["-m", "not book", "--ignore=tests/browser", "--ignore=tests/binder", *PARALLEL]
 COVERAGE = ["--cov", "--cov-report=term-missing"]
 BOOK_CHECKS = ["tests/test_book.py", "tests/test_book_kernels.py", "tests/test_notebooks.py"]
 
@@ -133,7 +134,9 @@ def docs(session: nox.Session) -> None:
     with timed(session, "checking the built book (the tests marked book)"):
         env["MICROGRAD_BOOK_HTML"] = str(BOOK_HTML)
         env["MICROGRAD_SPHINX_BUILD"] = shlex.join(SPHINX_BUILD)  # the failing-cell check
-        session.run("pytest", *BOOK_CHECKS, "-m", "book", "-p", "no:cacheprovider", env=env)
+        session.run(
+            "pytest", *BOOK_CHECKS, "-m", "book", *PARALLEL, "-p", "no:cacheprovider", env=env
+        )
 
 
 @nox.session(name="docs-serve-check", default=False, venv_backend="none")
