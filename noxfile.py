@@ -5,6 +5,7 @@ from __future__ import annotations
 import shlex
 import shutil
 import signal
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -39,10 +40,24 @@ def group(name: str) -> list[str]:
 
 @contextmanager
 def timed(session: nox.Session, what: str) -> Iterator[None]:
-    """Say what starts, and how long it took when it is done."""
+    """Say what starts, that it still runs (every 10 s), and how long it took.
+
+    Sphinx's parallel workers report a batch of chapters only when it is done.
+    """
     session.log(f"{what} ...")
-    start = time.perf_counter()
-    yield
+    step, start, finished = what.partition(" (")[0], time.perf_counter(), threading.Event()
+
+    def heartbeat() -> None:
+        while not finished.wait(10):
+            session.log(f"... {step}: {time.perf_counter() - start:.0f} s so far")
+
+    beating = threading.Thread(target=heartbeat, daemon=True)
+    beating.start()
+    try:
+        yield
+    finally:
+        finished.set()
+        beating.join()
     session.log(f"{what}: done in {time.perf_counter() - start:.0f} s")
 
 
@@ -126,7 +141,9 @@ def docs(session: nox.Session) -> None:
         live = ["sphinx-autobuild", "-n", "--watch", "micrograd", str(BOOK), str(LIVE_HTML)]
         session.run(*live, *args, env=env)
         return
-    with timed(session, "building the book (every chapter executes; Sphinx shows its progress)"):
+    with timed(
+        session, "building the book (every chapter executes; Sphinx reports each batch of chapters)"
+    ):
         session.run(*SPHINX_BUILD, str(BOOK), str(BOOK_HTML), *args, env=env)
     if args:
         session.log("sphinx-build got extra arguments: the built book is not checked")
