@@ -79,16 +79,6 @@ def report(name: str, times: list[float], extra: str = "") -> None:
     print(f"{name:<20} min {best:9.4f} s  {spread}{verdict} {extra}".rstrip())
 
 
-def backward_first_phase(loss: Value) -> list[Value]:
-    """What ``Value.backward`` does before its sweep: the walk, then the sort.
-
-    Private names on purpose: this times that phase of backward itself, which
-    no public function runs alone (``swept_nodes`` lists the nodes for readers).
-    """
-    passing, _ = engine._live_nodes(loss)  # noqa: SLF001
-    return sorted(passing, key=engine._serial_of)  # noqa: SLF001
-
-
 def step_phases(model: MLP, dataset: Dataset, repeats: int) -> None:
     """Forward, sort, sweep and update of one full-batch step, each timed on its own.
 
@@ -104,7 +94,7 @@ def step_phases(model: MLP, dataset: Dataset, repeats: int) -> None:
     live = swept_nodes(loss)  # backward's first phase: the nodes it sweeps
     live_edges = sum(len(node.children) for node in live if any(node.local_grads))
     forward = timed(lambda: max_margin(model, dataset.xs, dataset.ys), repeats)
-    sort = timed(lambda: backward_first_phase(loss), repeats)
+    sort = timed(lambda: swept_nodes(loss), repeats)
     backward = timed(loss.backward, repeats)
     update = timed(lambda: model.apply_gradients(grads, 0.5), repeats)
     ms = 1e3

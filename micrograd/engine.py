@@ -431,8 +431,7 @@ class Value:
 
         """
         root = _check_root(self, "Value.backward's self")
-        passing, reached = _live_nodes(root)
-        grads = _sweep(sorted(passing, key=_serial_of), reached, root)
+        grads = _sweep(*_sweep_plan(root), root)
         if math.isfinite(sum(grads.values())):
             return Gradients._wrap(grads, root)
         # A non-finite gradient times a zero local derivative is NaN, not zero: with
@@ -455,8 +454,9 @@ class Value:
 def _sweep(order: list[Value], nodes: Iterable[Value], root: Value) -> dict[Value, float]:
     """The chain rule over ``order`` (a creation order ending at ``root``), inputs last.
 
-    ``nodes`` are all the nodes that get a gradient: those of ``order``, whose
-    edges are followed, and those that pass nothing on (see :func:`_live_nodes`).
+    ``nodes`` are all the nodes that get a gradient, oldest first: those of
+    ``order``, whose edges are followed, and those that pass nothing on (see
+    :func:`_sweep_plan`).
     """
     grads = dict.fromkeys(nodes, 0.0)
     grads[root] = 1.0
@@ -469,15 +469,15 @@ def _sweep(order: list[Value], nodes: Iterable[Value], root: Value) -> dict[Valu
     return grads
 
 
-def _live_nodes(root: Value) -> tuple[list[Value], set[Value]]:
-    """The nodes whose gradient can be non-zero, ``reached``, and those of them ``passing`` it on.
+def _live_nodes(root: Value) -> set[Value]:
+    """The nodes whose gradient can be non-zero, in no particular order.
 
     The walk goes level by level from ``root``; each level's inputs are gathered
     with one C-level set union, so the Python loop runs once per node rather
-    than once per edge. This is the one place of the zero-edge pruning: a node
+    than once per edge. This is where the zero-edge pruning happens: a node
     whose local derivatives are all zero (and every leaf) passes nothing on, so
     its inputs are not followed (they are still reached if another path leads
-    to them). Returns ``(passing, reached)``, in no particular order.
+    to them).
     """
     frontier: set[Value] = {root}
     reached = set(frontier)
@@ -485,8 +485,19 @@ def _live_nodes(root: Value) -> tuple[list[Value], set[Value]]:
         inputs = [node._children for node in frontier if any(node._local_grads)]
         frontier = set().union(*inputs) - reached
         reached |= frontier
-    # Picked out once at the end, not level by level: a chain has a level per node.
-    return [node for node in reached if any(node._local_grads)], reached
+    return reached
+
+
+def _sweep_plan(root: Value) -> tuple[list[Value], list[Value]]:
+    """What ``backward`` sweeps when every gradient is finite: ``(passing, nodes)``.
+
+    ``nodes`` is every node :func:`_live_nodes` reached, oldest first; ``passing``
+    those of them that pass gradient on (the walk followed their inputs), in the
+    same order. They are picked from the sorted list rather than level by level
+    in the walk, which costs a list per level (a chain has a level per node).
+    """
+    nodes = _swept_order(root)
+    return [node for node in nodes if any(node._local_grads)], nodes
 
 
 def _creation_order(roots: Iterable[Value]) -> list[Value]:
@@ -506,7 +517,7 @@ def _creation_order(roots: Iterable[Value]) -> list[Value]:
 
 def _swept_order(root: Value) -> list[Value]:
     """The nodes ``backward`` sweeps when every gradient is finite, oldest first."""
-    return sorted(_live_nodes(root)[1], key=_serial_of)
+    return sorted(_live_nodes(root), key=_serial_of)
 
 
 _NO_GRAD = (

@@ -534,8 +534,7 @@ class _Sweep:
         # creation order, and every node that gets a gradient; or every node twice
         self.reached: Iterable[Value]
         if live_only:
-            passing, self.reached = engine._live_nodes(root)  # noqa: SLF001
-            self.swept = sorted(passing, key=engine._serial_of)  # noqa: SLF001
+            self.swept, self.reached = engine._sweep_plan(root)  # noqa: SLF001
         else:
             self.swept = self.reached = engine._creation_order((root,))  # noqa: SLF001
         self.in_sweep = [False] * len(order)  # has an entry in backward's table
