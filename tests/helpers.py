@@ -18,7 +18,8 @@ from micrograd.nn import MLP
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
 DEMO_LOG = ROOT / "tests" / "golden" / "micrograd_demo_log.txt"
-"""The 100 lines micrograd's demo.ipynb printed while training (step, loss, accuracy)."""
+"""The 100 lines micrograd's demo.ipynb printed while training (step, loss, accuracy),
+as committed in Karpathy's repository."""
 
 CHAPTERS = {
     "index": "micrograd, the book",
@@ -107,6 +108,8 @@ def nan_scoring_model() -> MLP:
     """``MLP(2, [1])`` scoring NaN where both inputs are large: ``inf - inf``.
 
     Its score is ``1.5e308 * x1 - 1.5e308 * x2``: both products overflow, to
-    opposite infinities, as soon as ``x1`` and ``x2`` are above about 1.2.
+    opposite infinities, as soon as ``x1`` and ``x2`` are above about 1.2, so a
+    decision-boundary grid has NaN cells. Its squared weights overflow too, so
+    its regularization term is not finite (test_training uses its own model).
     """
     return MLP(2, [1], seed=0).with_parameters([1.5e308, -1.5e308, 0.0])

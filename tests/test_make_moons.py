@@ -19,8 +19,6 @@ SIZES = [1, 2, 3, 4, 7, 10, 99, 100, 1000]
 NOISES = [None, 0, 0.1, 0.3]
 SEEDS = [0, 1, 1337, 2**32 - 1]
 
-"""The output of micrograd's demo.ipynb training cell, as committed in Karpathy's repository."""
-
 
 def sklearn_moons(*args: object, **kwargs: object) -> tuple[list[tuple[float, float]], list[float]]:
     x, y = sklearn.datasets.make_moons(*args, **kwargs)

@@ -22,7 +22,7 @@ from micrograd.trainer import (
     official_micrograd_learning_rate,
     train,
 )
-from tests.helpers import DEMO_LOG, clones, nan_scoring_model, pickled
+from tests.helpers import DEMO_LOG, clones, pickled
 
 
 def test_official_schedule() -> None:
@@ -347,19 +347,26 @@ def test_every_minibatch_is_drawn_from_the_whole_dataset() -> None:
     assert counts[-1] > 20  # 20 batches of 4 from 40 points reach far more than 4 points
 
 
+def _nan_scoring_model() -> MLP:
+    # 1e10 * 1e300 - 1e10 * 1e300 = inf - inf = nan for the points below, while the
+    # squared weights (1e20) stay finite: NaN comes from the scores alone
+    return MLP(2, [1], seed=0).with_parameters([1e10, -1e10, 0.0])
+
+
 NAN_POINTS = Dataset(((1e300, 1e300), (2e300, 2e300)), (-1.0, 1.0))
 
 
 def test_nan_scores_are_divergence_not_a_perfect_loss() -> None:
-    model = nan_scoring_model()
+    model = _nan_scoring_model()
     assert math.isnan(model([1e300, 1e300]).data)  # type: ignore[union-attr]
+    assert math.isfinite(max_margin(model, NAN_POINTS.xs, NAN_POINTS.ys, alpha=0.0).reg_loss.data)
     with pytest.raises(TrainingDiverged, match="diverged at step 0") as info:
         train(model, NAN_POINTS, steps=5, alpha=0.0, learning_rate=0.1)
     assert info.value.run.history[0].accuracy == 0.0
 
 
 def test_a_nan_score_is_never_counted_as_correct() -> None:
-    result = max_margin(nan_scoring_model(), NAN_POINTS.xs, NAN_POINTS.ys, alpha=0.0)
+    result = max_margin(_nan_scoring_model(), NAN_POINTS.xs, NAN_POINTS.ys, alpha=0.0)
     assert result.accuracy == 0.0
     assert all(math.isnan(s) for s in result.scores)
 
