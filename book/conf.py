@@ -111,7 +111,7 @@ try_examples_global_button_text = "Try it"
 try_examples_global_warning_text = (
     "This runs in your browser (Pyodide) with the micrograd this book was built with."
 )
-try_examples_preamble = "%pip install micrograd-book"
+try_examples_preamble = f"%pip install {runnable_notebooks.requirement(())}"
 
 # -- API reference ------------------------------------------------------------------------
 autodoc_member_order = "bysource"

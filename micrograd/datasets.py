@@ -561,7 +561,7 @@ def make_moons(
     """
     n_outer, n_inner = _make_moons_sizes(n_samples)
     check_instance("shuffle", shuffle, bool, "True or False")
-    sigma = None if noise is None else check_real("noise", noise, minimum=0.0, maximum=MAX_NOISE)
+    sigma = None if noise is None else _check_noise(noise)
     seed = _check_random_state(random_state)
     rng = LegacyRandomState(seed)
     outer, inner = _linspace_to_pi(n_outer), _linspace_to_pi(n_inner)

@@ -500,22 +500,14 @@ def backward_frames(root: Value, max_nodes: int = DEFAULT_MAX_NODES) -> list[Swe
     check_instance("root", root, Value, "a micrograd Value")
     order = topological_order(root)
     _check_graph_size(order, max_nodes)
-    frames, grads = _sweep_frames(root, order, live_only=True)
-    if math.isfinite(sum(grads.values())):
-        return frames
-    # backward's own fallback: with a non-finite gradient, every edge counts
-    return _sweep_frames(root, order, live_only=False)[0]
-
-
-def _sweep_frames(
-    root: Value, order: list[Value], *, live_only: bool
-) -> tuple[list[SweepFrame], dict[Value, float]]:
-    """Frames of backward's sweep (see ``engine._sweep``) and its final gradients."""
-    sweep = _Sweep(root, order, live_only=live_only)
+    sweep = _Sweep(root, order, live_only=True)  # its gradients are final once it is made
+    if not math.isfinite(sum(sweep.grads.values())):
+        # backward's own fallback: with a non-finite gradient, every edge counts
+        sweep = _Sweep(root, order, live_only=False)
     frames = [sweep.frame(None, sweep.start_text())]
     for node, sent in sweep.steps:
         frames.append(sweep.frame(sweep.ids[node], sweep.advance(node, sent)))
-    return frames, sweep.grads
+    return frames
 
 
 class _Sweep:

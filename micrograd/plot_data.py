@@ -296,7 +296,7 @@ def training_frames(
     _check_model(model)
     _check_dataset(dataset)
     wanted = set(frame_steps(steps, frames))
-    taken = sorted({"log_every", "callback", "watch", "steps"} & set(options))
+    taken = sorted({"log_every", "callback", "watch"} & set(options))  # steps is named
     if taken:
         fail("options", "train() options other than log_every, callback, watch, steps", taken)
     kept: list[Snapshot] = []

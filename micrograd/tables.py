@@ -60,8 +60,9 @@ class Table:
         _check_arguments(rows, columns, digits, caption)
         self._rows = [dict(row) for row in rows]
         self._columns = list(columns) if columns is not None else list(rows[0]) if rows else []
-        for column in self._columns:  # the keys of rows[0], when no columns are given
-            check_instance("a column name (a key of rows[0])", column, str, "a str")
+        if columns is None:  # given columns were checked; rows[0]'s keys are checked here
+            for column in self._columns:
+                check_instance("a column name (a key of rows[0])", column, str, "a str")
         for i, row in enumerate(self._rows):
             missing = [c for c in self._columns if c not in row]
             if missing:

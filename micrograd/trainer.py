@@ -291,10 +291,16 @@ def _is_finite(result: LossResult) -> bool:
 class _Progress(Generic[M]):
     """What :func:`train` has done so far, so that any early stop can hand it back."""
 
-    __slots__ = ("current", "history", "initial", "last_finite", "step", "watch")
+    __slots__ = ("callback", "current", "history", "initial", "last_finite", "step", "watch")
 
-    def __init__(self, initial: M, watch: Callable[[TrainingRecord, M], object] | None) -> None:
+    def __init__(
+        self,
+        initial: M,
+        callback: Callable[[TrainingRecord], object] | None,
+        watch: Callable[[TrainingRecord, M], object] | None,
+    ) -> None:
         self.initial = initial
+        self.callback = callback
         self.watch = watch
         self.current = initial
         self.last_finite: M | None = None
@@ -327,24 +333,31 @@ class _Progress(Generic[M]):
             )
         return float(rate)
 
-    def log(
-        self, record: TrainingRecord, callback: Callable[[TrainingRecord], object] | None
-    ) -> None:
+    def log(self, record: TrainingRecord) -> None:
         """Keep ``record`` and hand it to ``callback``, and with the current model to ``watch``."""
         self.history.append(record)
         name = "callback"
         try:
-            if callback is not None:
-                callback(record)
+            if self.callback is not None:
+                self.callback(record)
             if self.watch is not None:
                 name = "watch function"
                 self.watch(record, self.current)
         except Exception as error:
             raise TrainingFailed(record.step, self.run(), f"the {name} raised {error!r}") from error
 
-    def diverged(self, loss: float, accuracy: float) -> TrainingDiverged:
-        """The error for a non-finite score or loss of the current model."""
-        return TrainingDiverged(self.step, loss, self.run(loss, accuracy), self.last_finite)
+    def diverged(self, record: TrainingRecord) -> TrainingDiverged:
+        """Log ``record`` (a non-finite score or loss of the current model); the error to raise."""
+        self.log(record)
+        run = self.run(record.loss, record.accuracy)
+        return TrainingDiverged(self.step, record.loss, run, self.last_finite)
+
+
+def _record(step: int, result: LossResult, rate: float) -> TrainingRecord:
+    return TrainingRecord(
+        step, result.total_loss.data, result.data_loss.data, result.reg_loss.data,
+        result.accuracy, rate,
+    )  # fmt: skip
 
 
 def _schedule(learning_rate: LearningRate | None, steps: int) -> Callable[[int], float]:
@@ -440,9 +453,9 @@ def train(
     display = TrainingProgress(steps) if progress else None
     if display is not None:
         callback = display.wrap(callback)
-    state = _Progress(model, watch)
+    state = _Progress(model, callback, watch)
     try:
-        return _loop(state, dataset, steps, alpha, rate_at, batch_size, seed, log_every, callback)
+        return _loop(state, dataset, steps, alpha, rate_at, batch_size, seed, log_every)
     except KeyboardInterrupt as error:
         # a nested train() (in a callback) raises its own TrainingCancelled with its own
         # run: this run is wrapped around it, and the inner one stays as __cause__
@@ -462,7 +475,6 @@ def _loop(
     batch_size: int | None,
     seed: int | None,
     log_every: int,
-    callback: Callable[[TrainingRecord], object] | None,
 ) -> TrainingRun[M]:
     """The steps of :func:`train`, recording everything in ``progress``."""
     rng = make_rng(seed)
@@ -475,15 +487,11 @@ def _loop(
             xs = tuple(dataset.xs[i] for i in picked)
             ys = tuple(dataset.ys[i] for i in picked)
         result = max_margin(progress.current, xs, ys, alpha)
-        loss = result.total_loss.data
-        record = TrainingRecord(
-            step, loss, result.data_loss.data, result.reg_loss.data, result.accuracy, rate
-        )
+        record = _record(step, result, rate)
         if not _is_finite(result):
-            progress.log(record, callback)
-            raise progress.diverged(loss, result.accuracy)
+            raise progress.diverged(record)
         if step % log_every == 0:
-            progress.log(record, callback)
+            progress.log(record)
         progress.last_finite = progress.current
         # unchecked update: a non-finite parameter surfaces as TrainingDiverged next step
         grads = result.total_loss.backward()
@@ -493,10 +501,5 @@ def _loop(
     final = max_margin(progress.current, dataset.xs, dataset.ys, alpha)
     if not _is_finite(final):
         # logged like any diverging step; no update follows, so it has no learning rate
-        loss = final.total_loss.data
-        record = TrainingRecord(
-            steps, loss, final.data_loss.data, final.reg_loss.data, final.accuracy, math.nan
-        )
-        progress.log(record, callback)
-        raise progress.diverged(loss, final.accuracy)
+        raise progress.diverged(_record(steps, final, math.nan))
     return progress.run(final.total_loss.data, final.accuracy)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import os
 import pickle
+import re
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
@@ -20,6 +21,12 @@ BOOK = ROOT / "book"
 DEMO_LOG = ROOT / "tests" / "golden" / "micrograd_demo_log.txt"
 """The 100 lines micrograd's demo.ipynb printed while training (step, loss, accuracy),
 as committed in Karpathy's repository."""
+
+
+def demo_log() -> list[tuple[str, str, str]]:
+    """The demo log's lines as ``(step, loss, accuracy)`` strings, digits as printed."""
+    return re.findall(r"step (\d+) loss (\S+), accuracy (\S+)%", DEMO_LOG.read_text())
+
 
 CHAPTERS = {
     "index": "micrograd, the book",
@@ -113,3 +120,9 @@ def nan_scoring_model() -> MLP:
     its regularization term is not finite (test_training uses its own model).
     """
     return MLP(2, [1], seed=0).with_parameters([1.5e308, -1.5e308, 0.0])
+
+
+class Tagged(MLP):
+    """A user's subclass of MLP: it must stay itself through every new-model operation."""
+
+    __slots__ = ()

@@ -48,7 +48,7 @@ def test_a_short_run_prints_progress_and_a_summary(tmp_path: Path) -> None:
     assert picture.read_bytes().startswith(b"\x89PNG")
 
 
-def test_the_default_run_is_the_walkthroughs(capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_default_run_is_the_walkthroughs() -> None:
     out = io.StringIO()
     assert cli.main(["--steps", "2", "--quiet"], out=out) == 0
     assert (

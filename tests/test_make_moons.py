@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import pickle
 import re
 
 import numpy as np
@@ -13,7 +12,7 @@ import sklearn.datasets
 
 from micrograd._legacy_numpy_random import LegacyRandomState
 from micrograd.datasets import MAX_SAMPLES, MAX_SEED, Dataset, make_moons, moons
-from tests.helpers import BOOK, DEMO_LOG
+from tests.helpers import BOOK, demo_log, pickled
 
 SIZES = [1, 2, 3, 4, 7, 10, 99, 100, 1000]
 NOISES = [None, 0, 0.1, 0.3]
@@ -89,7 +88,7 @@ def test_result_is_a_checked_dataset() -> None:
         "seed": 3,
         "shuffle": True,
     }
-    assert pickle.loads(pickle.dumps(data)) == data
+    assert pickled(data) == data
     assert make_moons(9, noise=0.05, random_state=3) == data
 
 
@@ -145,12 +144,7 @@ def test_max_seed_is_numpys_largest() -> None:
 
 def test_the_walkthrough_quotes_the_recorded_demo_log() -> None:
     """The lines the walkthrough copies from demo.ipynb are the recorded ones, digit for digit."""
-    recorded = {
-        int(step): (loss, accuracy)
-        for step, loss, accuracy in re.findall(
-            r"step (\d+) loss (\S+), accuracy (\S+)%", DEMO_LOG.read_text()
-        )
-    }
+    recorded = {int(step): (loss, accuracy) for step, loss, accuracy in demo_log()}
     chapter = (BOOK / "walkthrough.md").read_text()
     block = chapter[chapter.index("demo_printed = {") : chapter.index("}\nassert run.history[0]")]
     quoted = re.findall(r"^    (\d+): \((\S+), (\S+)\),$", block, flags=re.MULTILINE)

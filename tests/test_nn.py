@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from micrograd import Value
 from micrograd.engine import topological_order
 from micrograd.nn import MAX_PARAMETERS, MLP, Layer, Module, Neuron, Unfused, dead_relus
-from tests.helpers import CLONERS, pickled
+from tests.helpers import CLONERS, Tagged, pickled
 
 
 def test_official_model_has_337_parameters() -> None:
@@ -408,12 +408,6 @@ def test_zero_grad_says_it_is_not_needed() -> None:
     assert caught.value.name == "zero_grad"
     with pytest.raises(AttributeError, match="'Neuron' object has no attribute 'zero_grads'"):
         Neuron(2).zero_grads  # type: ignore[attr-defined]  # noqa: B018
-
-
-class Tagged(MLP):
-    """A user's subclass: it must stay itself through every new-model operation."""
-
-    __slots__ = ()
 
 
 class TaggedNeuron(Neuron):

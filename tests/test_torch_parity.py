@@ -18,7 +18,6 @@ import json
 import math
 import os
 import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,6 +26,7 @@ from micrograd import Value
 from micrograd.datasets import moons
 from micrograd.losses import max_margin
 from micrograd.nn import MLP
+from tests.helpers import BOOK, warmup_expression
 
 try:
     import torch
@@ -35,7 +35,7 @@ except ImportError:
         raise
     pytest.skip("PyTorch is not installed (nox -s torch runs these)", allow_module_level=True)
 
-RECORDED = Path(__file__).resolve().parents[1] / "book" / "data" / "torch_reference.json"
+RECORDED = BOOK / "data" / "torch_reference.json"
 
 
 def warm_up_in_torch() -> dict[str, float]:
@@ -80,11 +80,7 @@ def test_recorded_numbers_are_what_pytorch_prints() -> None:
 
 
 def test_warm_up_gradient_matches_pytorch() -> None:
-    x = Value(-4.0)
-    z = 2 * x + 2 + x
-    q = z.relu() + z * x
-    h = (z * z).relu()
-    y = h + q + q * x
+    x, y = warmup_expression()
     expected = warm_up_in_torch()
     assert (y.data, y.backward()[x]) == (expected["y"], expected["dy/dx"])
 

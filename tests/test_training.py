@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import math
-import re
 
 import pytest
 from hypothesis import given
@@ -22,7 +21,7 @@ from micrograd.trainer import (
     official_micrograd_learning_rate,
     train,
 )
-from tests.helpers import DEMO_LOG, clones, pickled
+from tests.helpers import Tagged, clones, demo_log, pickled
 
 
 def test_official_schedule() -> None:
@@ -120,12 +119,7 @@ def test_official_demo_reproduces_micrograds_recorded_log() -> None:
     addresses (a set of children), so its own runs differ in the last digit;
     step 0 involves no gradient and must be exact.
     """
-    recorded = [
-        (int(step), float(loss), float(accuracy))
-        for step, loss, accuracy in re.findall(
-            r"step (\d+) loss (\S+), accuracy (\S+)%", DEMO_LOG.read_text()
-        )
-    ]
+    recorded = [(int(step), float(loss), float(accuracy)) for step, loss, accuracy in demo_log()]
     assert [step for step, _, _ in recorded] == list(range(100))
     dataset = make_moons(100, noise=0.1, random_state=1337)
     model = MLP(2, [16, 16, 1], seed=1337)
@@ -586,10 +580,6 @@ def test_training_errors_keep_their_notes_when_pickled_or_copied() -> None:
             assert again.__notes__ == error.__notes__
             assert str(again) == str(error)
             assert again.run.history == error.run.history
-
-
-class Tagged(MLP):
-    __slots__ = ()
 
 
 def test_training_keeps_a_model_subclass() -> None:

@@ -39,7 +39,7 @@ import sys
 import tempfile
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -303,7 +303,7 @@ def to_notebook(
     }
     for index, cell in enumerate(source.cells, start=offset):
         if cell.cell_type == "markdown":
-            paste = paster(
+            paste = _Paster(
                 values or {}, settings.measured, lambda n, i=index: pointer(n, i, gluers)
             )
             cells.append(nbformat.v4.new_markdown_cell(with_measured_note(cell.source, paste)))
@@ -334,10 +334,12 @@ def code_cell(cell: nbformat.NotebookNode, target: Target) -> nbformat.NotebookN
 
 @dataclass
 class _Paster:
+    """Paste build values; names without one go to ``fallback``; timings are noted."""
+
     values: Mapping[str, str]
     measured: frozenset[str]
     fallback: Callable[[str], str]
-    measured_shown: list[str]
+    measured_shown: list[str] = field(default_factory=list)
 
     def __call__(self, role: str, name: str, spec: str) -> str:
         if name not in self.values:
@@ -346,13 +348,6 @@ class _Paster:
         if name in self.measured:
             self.measured_shown.append(text)
         return text
-
-
-def paster(
-    values: Mapping[str, str], measured: frozenset[str], fallback: Callable[[str], str]
-) -> _Paster:
-    """Paste build values; names without one go to ``fallback``; timings are noted."""
-    return _Paster(values, measured, fallback, [])
 
 
 def with_measured_note(source: str, paste: _Paster) -> str:
@@ -381,13 +376,13 @@ def glue_values(executed: Path, docname: str) -> dict[str, str]:
     return found
 
 
-def resolve_notebook(path: Path, chapter: Path, values: Mapping[str, str]) -> None:
+def resolve_notebook(path: Path, values: Mapping[str, str]) -> None:
     """Rewrite an executed notebook's Markdown cells as the other notebooks have them."""
     notebook = nbformat.read(path, as_version=4)
-    measured = Settings.of(jupytext.read(chapter).metadata).measured
+    measured = Settings.of(notebook.metadata).measured  # the chapter's front matter
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
-            paste = paster(values, measured, lambda n: f"`{n}` (printed by a code cell)")
+            paste = _Paster(values, measured, lambda n: f"`{n}` (printed by a code cell)")
             cell.source = with_measured_note(cell.source, paste)
     nbformat.write(notebook, path)
 
@@ -484,7 +479,7 @@ def _resolve_downloads(app: Any, error: Exception | None) -> None:
     for chapter in chapters(Path(app.srcdir)):
         download = Path(app.outdir) / "_sources" / f"{chapter.stem}.ipynb"
         if download.is_file():
-            resolve_notebook(download, chapter, glue_values(executed, chapter.stem))
+            resolve_notebook(download, glue_values(executed, chapter.stem))
 
 
 def _drop_third_party_css(

@@ -150,6 +150,21 @@ def open_tab(browser: Browser, base_url: str, viewport: dict[str, int] = DESKTOP
     return Tab(page, log)
 
 
+def load(tab: Tab, base_url: str, page: str) -> None:
+    """Open a page of the built book and wait until the network is idle; it must be a 200."""
+    response = tab.page.goto(f"{base_url}/{page}", wait_until="networkidle")
+    assert response is not None
+    assert response.status == 200, page
+
+
+def switch_to_dark(tab: Tab) -> None:
+    """Pick the dark theme with the theme's own buttons."""
+    page = tab.page
+    page.locator("button.theme-switch-button:visible").first.click()
+    page.locator('button.theme-change-button[data-mode="dark"]:visible').first.click()
+    assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+
+
 @pytest.fixture
 def tab(browser: Browser, base_url: str) -> Iterator[Tab]:
     opened = open_tab(browser, base_url)

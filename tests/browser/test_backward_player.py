@@ -8,15 +8,13 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Locator
 
-from tests.browser.fixtures import DESKTOP, PHONE, Tab, open_tab
+from tests.browser.fixtures import DESKTOP, PHONE, Tab, load, open_tab, switch_to_dark
 
 SMALLEST_TEXT_PX = 10
 
 
 def open_chapter(tab: Tab, base_url: str) -> Locator:
-    response = tab.page.goto(f"{base_url}/from-scratch.html", wait_until="networkidle")
-    assert response is not None
-    assert response.status == 200
+    load(tab, base_url, "from-scratch.html")
     players = tab.page.locator(".mg-player")
     players.nth(1).wait_for(state="attached")  # a loaded machine may still be parsing
     assert players.count() == 2  # the warm-up and the neuron
@@ -113,11 +111,6 @@ def texts_too_small(tab: Tab, selector: str) -> list[str]:
 
 def test_phone_layout_fits_and_keeps_text_readable(phone_tab: Tab, base_url: str) -> None:
     players = open_chapter(phone_tab, base_url)
-    page = phone_tab.page
-    overflow = page.evaluate(
-        "document.scrollingElement.scrollWidth - document.scrollingElement.clientWidth"
-    )
-    assert overflow <= 0
     assert texts_too_small(phone_tab, ".mg-player svg text") == []
     for i in range(players.count()):
         player = players.nth(i)
@@ -138,40 +131,27 @@ def test_phone_layout_fits_and_keeps_text_readable(phone_tab: Tab, base_url: str
 
 def test_graph_drawings_are_readable_on_a_phone(phone_tab: Tab, base_url: str) -> None:
     """Graph images keep their smallest text 10 CSS px tall; wider ones scroll, with a hint."""
-    for page_name in ("from-scratch",):  # the walkthrough draws no graph: from-scratch does
-        response = phone_tab.page.goto(f"{base_url}/{page_name}.html", wait_until="networkidle")
-        assert response is not None
-        drawings = phone_tab.page.evaluate(
-            """Promise.all(Array.from(document.querySelectorAll('.cell_output > img'))
-                .filter(i => (i.alt || '').startsWith('Computation graph'))
-                .map(async i => {
-                    const svg = await (await fetch(i.src)).text();
-                    const sizes = Array.from(svg.matchAll(/font-size="([0-9.]+)"/g), m => +m[1]);
-                    const box = i.parentElement;
-                    return {
-                        alt: i.alt,
-                        smallest: Math.min(...sizes) * 4 / 3 * i.getBoundingClientRect().width
-                            / i.naturalWidth,
-                        scrolls: box.scrollWidth > box.clientWidth + 1,
-                        hint: parseFloat(getComputedStyle(box, '::before').height) || 0,
-                    };
-                }))"""
-        )
-        assert drawings, page_name
-        for drawing in drawings:
-            assert drawing["smallest"] >= SMALLEST_TEXT_PX, (page_name, drawing)
-            assert (drawing["hint"] > 0) == drawing["scrolls"], (page_name, drawing)
-        overflow = phone_tab.page.evaluate(
-            "document.scrollingElement.scrollWidth - document.scrollingElement.clientWidth"
-        )
-        assert overflow <= 0, page_name
-
-
-def switch_to_dark(tab: Tab) -> None:
-    page = tab.page
-    page.locator("button.theme-switch-button:visible").first.click()
-    page.locator('button.theme-change-button[data-mode="dark"]:visible').first.click()
-    assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+    load(phone_tab, base_url, "from-scratch.html")  # the walkthrough draws no graph
+    drawings = phone_tab.page.evaluate(
+        """Promise.all(Array.from(document.querySelectorAll('.cell_output > img'))
+            .filter(i => (i.alt || '').startsWith('Computation graph'))
+            .map(async i => {
+                const svg = await (await fetch(i.src)).text();
+                const sizes = Array.from(svg.matchAll(/font-size="([0-9.]+)"/g), m => +m[1]);
+                const box = i.parentElement;
+                return {
+                    alt: i.alt,
+                    smallest: Math.min(...sizes) * 4 / 3 * i.getBoundingClientRect().width
+                        / i.naturalWidth,
+                    scrolls: box.scrollWidth > box.clientWidth + 1,
+                    hint: parseFloat(getComputedStyle(box, '::before').height) || 0,
+                };
+            }))"""
+    )
+    assert drawings
+    for drawing in drawings:
+        assert drawing["smallest"] >= SMALLEST_TEXT_PX, drawing
+        assert (drawing["hint"] > 0) == drawing["scrolls"], drawing
 
 
 def test_the_player_follows_the_dark_theme(tab: Tab, base_url: str) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser
 
-from tests.browser.fixtures import DESKTOP, PHONE, Tab, open_tab
+from tests.browser.fixtures import DESKTOP, PHONE, Tab, load, open_tab, switch_to_dark
 from tests.helpers import CHAPTERS, EXERCISE_CHAPTERS, NOTEBOOK_CHAPTERS, launchers, solutions_in
 
 WALKTHROUGH_FIGURES = {
@@ -26,12 +26,6 @@ def all_pages(book_html: Path) -> list[str]:
         # _static holds no pages of the book; lite/ is JupyterLite (test_lite_offline.py)
         if path.relative_to(book_html).parts[0] not in ("_static", "lite")
     )
-
-
-def load(tab: Tab, base_url: str, page: str) -> None:
-    response = tab.page.goto(f"{base_url}/{page}", wait_until="networkidle")
-    assert response is not None
-    assert response.status == 200, page
 
 
 def image_report(tab: Tab) -> list[dict[str, object]]:
@@ -209,9 +203,7 @@ def test_dark_mode_toggle_keeps_figures_on_white(tab: Tab, base_url: str) -> Non
     load(tab, base_url, "walkthrough.html")
     page = tab.page
     assert page.evaluate("document.documentElement.dataset.theme") == "light"
-    page.locator("button.theme-switch-button:visible").first.click()
-    page.locator('button.theme-change-button[data-mode="dark"]:visible').first.click()
-    assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+    switch_to_dark(tab)
     styles = page.evaluate(
         """Array.from(document.querySelectorAll('.cell_output img'))
             .map(i => [getComputedStyle(i).backgroundColor, getComputedStyle(i).filter])"""
