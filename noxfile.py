@@ -30,7 +30,7 @@ SPHINX_BUILD = ["sphinx-build", "-E", "-j", "auto", "-n", "-W", "--keep-going", 
 PARALLEL = ["-n", "auto"]  # pytest-xdist: one worker per core (`-- -n 0` for one process)
 UNIT_TESTS = ["-m", "not book", "--ignore=tests/browser", "--ignore=tests/binder", *PARALLEL]
 COVERAGE = ["--cov", "--cov-report=term-missing"]
-BOOK_CHECKS = ["tests/test_book.py", "tests/test_book_kernels.py", "tests/test_notebooks.py"]
+BOOK_CHECKS = ["-m", "book", *(f"tests/test_{n}.py" for n in ("book", "book_kernels", "notebooks"))]
 
 
 def group(name: str) -> list[str]:
@@ -40,10 +40,7 @@ def group(name: str) -> list[str]:
 
 @contextmanager
 def timed(session: nox.Session, what: str) -> Iterator[None]:
-    """Say what starts, that it still runs (every 10 s), and how long it took.
-
-    Sphinx's parallel workers report a batch of chapters only when it is done.
-    """
+    """Say what starts, that it runs (every 10 s; Sphinx reports in batches), how long it took."""
     session.log(f"{what} ...")
     step, start, finished = what.partition(" (")[0], time.perf_counter(), threading.Event()
 
@@ -69,21 +66,13 @@ def install_reference_micrograd(session: nox.Session) -> dict[str, str]:
 
 
 def provide_dot(session: nox.Session) -> None:
-    """Make Graphviz's ``dot`` available: the system one, else graphviz-pure from PyPI.
-
-    graphviz-pure is a self-contained port of Graphviz that installs with pip, so the
-    book builds on a machine with only Python; a ``dot`` link to it goes into the venv.
-    """
+    """Graphviz's ``dot``: the system's, else graphviz-pure (a pip-installable port) as ``dot``."""
     if shutil.which("dot"):
         return
     session.install("graphviz-pure")
-    assert session.bin is not None
-    link = Path(session.bin) / "dot"
+    link = Path(str(session.bin)) / "dot"
     if not link.exists():
-        target = shutil.which("graphviz-pure", path=session.bin)
-        if target is None:
-            session.error("graphviz-pure installed no graphviz-pure command; install Graphviz")
-        link.symlink_to(target)
+        link.symlink_to(link.with_name("graphviz-pure"))  # the command it installs
     session.log("Graphviz not found on PATH: using graphviz-pure as dot")
 
 
@@ -111,8 +100,7 @@ def lowest_versions(session: nox.Session) -> None:
     """The unit tests with the lowest versions pyproject.toml allows, on the lowest Python."""
     session.install("--resolution", "lowest-direct", "-e", ".[plot,graph]", *group("test"))
     env = install_reference_micrograd(session)
-    # matplotlib 3.10.0 calls names that pyparsing 3.3 (picked as the newest) deprecates
-    quiet = ["-W", "ignore::pyparsing.warnings.PyparsingDeprecationWarning"]
+    quiet = ["-W", "ignore::pyparsing.warnings.PyparsingDeprecationWarning"]  # matplotlib 3.10.0's
     session.run("pytest", *UNIT_TESTS, *quiet, "-p", "no:cacheprovider", *session.posargs, env=env)
 
 
@@ -123,10 +111,9 @@ def sigterm_as_ctrl_c(_signum: int, _frame: FrameType | None) -> None:
 
 @nox.session(reuse_venv=True)
 def docs(session: nox.Session) -> None:
-    """Execute every chapter, build the book into book/_build/html, then check it.
+    """Execute every chapter, build the book into book/_build/html (warnings are errors), check it.
 
-    Warnings are errors. Arguments go to sphinx-build (and skip the checks);
-    `nox -s docs -- --serve` rebuilds on every save and serves the book with live reload.
+    Arguments go to sphinx-build (and skip the checks); `-- --serve` serves it with live reload.
     """
     serve = "--serve" in session.posargs
     args = [arg for arg in session.posargs if arg != "--serve"]
@@ -141,9 +128,7 @@ def docs(session: nox.Session) -> None:
         live = ["sphinx-autobuild", "-n", "--watch", "micrograd", str(BOOK), str(LIVE_HTML)]
         session.run(*live, *args, env=env)
         return
-    with timed(
-        session, "building the book (every chapter executes; Sphinx reports each batch of chapters)"
-    ):
+    with timed(session, "building the book (every chapter executes)"):
         session.run(*SPHINX_BUILD, str(BOOK), str(BOOK_HTML), *args, env=env)
     if args:
         session.log("sphinx-build got extra arguments: the built book is not checked")
@@ -151,9 +136,7 @@ def docs(session: nox.Session) -> None:
     with timed(session, "checking the built book (the tests marked book)"):
         env["MICROGRAD_BOOK_HTML"] = str(BOOK_HTML)
         env["MICROGRAD_SPHINX_BUILD"] = shlex.join(SPHINX_BUILD)  # the failing-cell check
-        session.run(
-            "pytest", *BOOK_CHECKS, "-m", "book", *PARALLEL, "-p", "no:cacheprovider", env=env
-        )
+        session.run("pytest", *BOOK_CHECKS, *PARALLEL, "-p", "no:cacheprovider", env=env)
 
 
 @nox.session(name="docs-serve-check", default=False, venv_backend="none")
@@ -171,11 +154,10 @@ def notebooks(session: nox.Session) -> None:
 
 @nox.session(default=False)
 def package(session: nox.Session) -> None:
-    """Build the sdist and wheel into dist/ and check them, as the release workflow does.
+    """Build and check the sdist and wheel as the release workflow does, then install from git.
 
-    Then install the committed tree the way the README tells readers to until the first
-    PyPI release (``micrograd-book[plot,graph] @ git+<repository>``), with this clone
-    standing in for the repository's URL, and import both extras.
+    As the README tells readers to: ``micrograd-book[plot,graph] @ git+<repository>``, this
+    clone standing in for the repository; then both extras are imported.
     """
     session.install(*group("package"))
     dist = ROOT / "dist"
@@ -195,9 +177,8 @@ def bench(session: nox.Session) -> None:
     session.run("python", "benchmarks/bench.py", *session.posargs, env=env)
 
 
-# PyTorch 2.13.0's CPU build (about 750 MB), which pip finds through its configured wheel
-# folder. uv does not read pip's configuration and a newer torch pulls several GB of CUDA
-# packages, so this session uses pip (the venv backend) and this exact pin.
+# The CPU build (750 MB) that pip finds in its configured wheel folder; uv does not read
+# pip's configuration, and a newer torch pulls several GB of CUDA packages: pip, this pin.
 TORCH = "torch==2.13.0"
 
 
@@ -228,16 +209,11 @@ def browser(session: nox.Session) -> None:
         session.error("npm not found (it packs Pyodide for the offline test): apt-get install npm")
     kernel = next(r for r in group("lite") if r.startswith("jupyterlite-pyodide-kernel"))
     session.install("-e", ".", "pip", kernel, *group("browser"))  # pip downloads wheels
-    version = session.run(
-        "python",
-        "-c",
-        "from jupyterlite_pyodide_kernel.constants import PYODIDE_VERSION as v; print(v)",
-        silent=True,
-    )
-    assert isinstance(version, str)
-    pyodide = (Path(session.cache_dir) / f"pyodide-{version.strip()}").resolve()
-    with timed(session, f"Pyodide {version.strip()} for the offline JupyterLite test"):
-        session.run("python", "tools/offline_pyodide.py", str(pyodide), version.strip())
+    constant = "from jupyterlite_pyodide_kernel.constants import PYODIDE_VERSION as v; print(v)"
+    version = str(session.run("python", "-c", constant, silent=True)).strip()
+    pyodide = (Path(session.cache_dir) / f"pyodide-{version}").resolve()
+    with timed(session, f"Pyodide {version} for the offline JupyterLite test"):
+        session.run("python", "tools/offline_pyodide.py", str(pyodide), version)
     env = {"MICROGRAD_BOOK_HTML": str(BOOK_HTML), "MICROGRAD_CHROMIUM": find_chromium(session)}
     env["MICROGRAD_PYODIDE_DIR"] = str(pyodide)
     session.run("pytest", "tests/browser", "-p", "no:cacheprovider", *session.posargs, env=env)
@@ -248,13 +224,10 @@ BINDER_PYTHON = (BINDER / "runtime.txt").read_text().strip().removeprefix("pytho
 
 @nox.session(python=BINDER_PYTHON, default=False)
 def binder(session: nox.Session) -> None:
-    """Build Binder's environment from binder/ without Docker and run every chapter in it.
+    """Binder's environment without Docker: every chapter in it, then JupyterLab in Chromium.
 
-    This session's venv, on binder/runtime.txt's Python, gets binder/requirements.txt,
-    then binder/postBuild runs with private Jupyter folders, then every chapter executes
-    with that environment's kernel; last, with the test tools added, JupyterLab from it
-    opens the walkthrough in headless Chromium. repo2docker itself and apt.txt on Binder's
-    image are not reproduced (see the getting-started chapter).
+    A venv on binder/runtime.txt's Python gets binder/requirements.txt and runs
+    binder/postBuild with private Jupyter folders (repo2docker and apt.txt are not reproduced).
     """
     chromium = find_chromium(session)
     jupyter = Path(session.create_tmp()).resolve() / "jupyter"

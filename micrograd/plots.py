@@ -17,7 +17,9 @@ import html
 import json
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from tempfile import TemporaryDirectory
 from typing import TYPE_CHECKING, Any, cast
 
 from micrograd import plot_data
@@ -29,7 +31,7 @@ from micrograd.trainer import TrainingRun
 
 try:
     import matplotlib.pyplot as plt
-    from matplotlib.animation import FuncAnimation
+    from matplotlib.animation import HTMLWriter
     from matplotlib.axes import Axes
     from matplotlib.colors import ListedColormap
     from matplotlib.lines import Line2D
@@ -504,7 +506,7 @@ class TrainingAnimation:
     """An animation of training that plays in the page: no kernel, no video codec, no CDN.
 
     Made by :func:`animate_training`. In a notebook it shows itself (``_repr_html_``):
-    matplotlib's JavaScript player (``FuncAnimation.to_jshtml``) with play/pause
+    matplotlib's JavaScript player (the one ``FuncAnimation.to_jshtml`` makes) with play/pause
     buttons and a step slider, and below it a line of text saying what the
     current frame shows, which a screen reader announces as it changes.
 
@@ -777,7 +779,25 @@ def _animate(
     # lay the figure out once: constrained layout on every frame would cost a quarter more
     fig.canvas.draw()
     fig.set_layout_engine("none")
-    animation = FuncAnimation(fig, update, frames=len(wanted), interval=1000 / fps, repeat=False)
-    jshtml = animation.to_jshtml(default_mode="once")
+    jshtml = _jshtml(fig, update, len(wanted), fps)
     plt.close(fig)
     return TrainingAnimation(_player_html(jshtml, alt, captions), wanted, captions)
+
+
+def _jshtml(fig: Figure, update: Callable[[int], object], frames: int, fps: float) -> str:
+    """Matplotlib's JavaScript player of ``frames`` frames of ``fig``, each drawn once.
+
+    ``FuncAnimation.to_jshtml`` writes the same player with the same writer
+    (``HTMLWriter``), but draws every frame twice: on the canvas, then again
+    when it saves it. Here ``update(i)`` changes the artists and the writer's
+    ``savefig`` is the only draw (a third less time per animation).
+    """
+    with TemporaryDirectory() as folder:
+        path = Path(folder, "player.html")
+        writer = HTMLWriter(fps=fps, embed_frames=True, default_mode="once")
+        with writer.saving(fig, str(path), dpi=fig.dpi):
+            for index in range(frames):
+                update(index)
+                # opaque frames, as FuncAnimation.save gives a writer without transparency
+                writer.grab_frame(facecolor=fig.get_facecolor(), transparent=False)
+        return path.read_text()
