@@ -794,10 +794,11 @@ def _jshtml(fig: Figure, update: Callable[[int], object], frames: int, fps: floa
     """
     with TemporaryDirectory() as folder:
         path = Path(folder, "player.html")
-        writer = HTMLWriter(fps=fps, embed_frames=True, default_mode="once")
+        # the stubs say int; to_jshtml passes a float too (1000 / interval), as here
+        writer = HTMLWriter(fps=fps, embed_frames=True, default_mode="once")  # type: ignore[arg-type]
         with writer.saving(fig, str(path), dpi=fig.dpi):
             for index in range(frames):
                 update(index)
                 # opaque frames, as FuncAnimation.save gives a writer without transparency
-                writer.grab_frame(facecolor=fig.get_facecolor(), transparent=False)
+                writer.grab_frame(facecolor=fig.get_facecolor(), transparent=False)  # type: ignore[no-untyped-call]
         return path.read_text()
