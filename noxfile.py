@@ -27,11 +27,11 @@ LIVE_HTML = BOOK / "_build" / "live"  # `nox -s docs -- --serve` leaves the buil
 BINDER = ROOT / "binder"
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 REFERENCE_MICROGRAD = "micrograd==0.1.0"  # Karpathy's original, for parity tests and the benchmark
-# Chapters execute in parallel. Sphinx hands each worker an equal run of chapters in
-# alphabetical order, so on few cores (5 per core on 2) the long ones pile up in one
-# run: a worker per two chapters at least (measured on 2 cores: 53-55 s against 62-67 s).
+# Sphinx gives each worker an equal alphabetical run of chapters (five on 2 cores, the long
+# ones together): a worker per two chapters at least (2 cores: 53-55 s, not 62-67 s).
 WORKERS = max(os.cpu_count() or 1, math.ceil(len(list(BOOK.glob("*.md"))) / 2))
 SPHINX_BUILD = ["sphinx-build", "-E", "-j", str(WORKERS), "-n", "-W", "--keep-going", "-b", "html"]
+NO_CACHE = ["-p", "no:cacheprovider"]
 PARALLEL = ["-n", "auto"]  # pytest-xdist: one worker per core (`-- -n 0` for one process)
 UNIT_TESTS = ["-m", "not book", "--ignore=tests/browser", "--ignore=tests/binder", *PARALLEL]
 BOOK_CHECKS = ["-m", "book", *(f"tests/test_{n}.py" for n in ("book", "book_kernels", "notebooks"))]
@@ -52,8 +52,7 @@ def timed(session: nox.Session, what: str) -> Iterator[None]:
         while not finished.wait(10):
             session.log(f"... {step}: {time.perf_counter() - start:.0f} s so far")
 
-    beating = threading.Thread(target=heartbeat, daemon=True)
-    beating.start()
+    (beating := threading.Thread(target=heartbeat, daemon=True)).start()
     try:
         yield
     finally:
@@ -105,7 +104,7 @@ def lowest_versions(session: nox.Session) -> None:
     session.install("--resolution", "lowest-direct", "-e", ".[plot,graph]", *group("test"))
     env = install_reference_micrograd(session)
     quiet = ["-W", "ignore::pyparsing.warnings.PyparsingDeprecationWarning"]  # matplotlib 3.10.0's
-    session.run("pytest", *UNIT_TESTS, *quiet, "-p", "no:cacheprovider", *session.posargs, env=env)
+    session.run("pytest", *UNIT_TESTS, *quiet, *NO_CACHE, *session.posargs, env=env)
 
 
 def sigterm_as_ctrl_c(_signum: int, _frame: FrameType | None) -> None:
@@ -122,9 +121,8 @@ def docs(session: nox.Session) -> None:
     serve = "--serve" in session.posargs
     args = [arg for arg in session.posargs if arg != "--serve"]
     with timed(session, "installing the docs toolchain (about 500 MB; a minute or two cold)"):
-        session.install("-e", ".[plot,graph]", *group("docs"), *group("book-check"))
-        if serve:
-            session.install("sphinx-autobuild")
+        live_reload = ["sphinx-autobuild"] if serve else []
+        session.install("-e", ".[plot,graph]", *group("docs"), *group("book-check"), *live_reload)
     provide_dot(session)
     env = install_reference_micrograd(session)  # the design notes run micrograd 0.1.0
     if serve:
@@ -140,7 +138,7 @@ def docs(session: nox.Session) -> None:
     with timed(session, "checking the built book (the tests marked book)"):
         env["MICROGRAD_BOOK_HTML"] = str(BOOK_HTML)
         env["MICROGRAD_SPHINX_BUILD"] = shlex.join(SPHINX_BUILD)  # the failing-cell check
-        session.run("pytest", *BOOK_CHECKS, *PARALLEL, "-p", "no:cacheprovider", env=env)
+        session.run("pytest", *BOOK_CHECKS, *PARALLEL, *NO_CACHE, env=env)
 
 
 @nox.session(name="docs-serve-check", default=False, venv_backend="none")
@@ -181,25 +179,19 @@ def bench(session: nox.Session) -> None:
     session.run("python", "benchmarks/bench.py", *session.posargs, env=env)
 
 
-# The CPU build (750 MB) that pip finds in its configured wheel folder; uv does not read
-# pip's configuration, and a newer torch pulls several GB of CUDA packages: pip, this pin.
-TORCH = "torch==2.13.0"
-
-
+# pip and this pin: the CPU build (750 MB) in pip's configured wheel folder. uv does not
+# read pip's configuration, and a newer torch pulls several GB of CUDA packages.
 @nox.session(venv_backend="venv", default=False)  # 750 MB: CI and on request
 def torch(session: nox.Session) -> None:
     """Recompute the book's recorded PyTorch numbers and the library's gradients in PyTorch."""
-    session.install("-e", ".", "pytest>=8", "numpy", TORCH)  # torch warns without numpy
+    session.install("-e", ".", "pytest>=8", "numpy", "torch==2.13.0")  # warns without numpy
     env = {"MICROGRAD_REQUIRE_TORCH": "1"}  # a missing torch fails instead of skipping
-    session.run(
-        "pytest", "tests/test_torch_parity.py", "-p", "no:cacheprovider", *session.posargs, env=env
-    )
+    session.run("pytest", "tests/test_torch_parity.py", *NO_CACHE, *session.posargs, env=env)
 
 
 def find_chromium(session: nox.Session) -> str:
     """Debian's Chromium, which Playwright drives instead of downloading a browser."""
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(chromium).exists():
+    if not Path(chromium := shutil.which("chromium") or "/usr/bin/chromium").exists():
         session.error("Chromium not found: install it with `apt-get install -y chromium`")
     return chromium
 
@@ -220,7 +212,7 @@ def browser(session: nox.Session) -> None:
         session.run("python", "tools/offline_pyodide.py", str(pyodide), version)
     env = {"MICROGRAD_BOOK_HTML": str(BOOK_HTML), "MICROGRAD_CHROMIUM": find_chromium(session)}
     env["MICROGRAD_PYODIDE_DIR"] = str(pyodide)
-    session.run("pytest", "tests/browser", "-p", "no:cacheprovider", *session.posargs, env=env)
+    session.run("pytest", "tests/browser", *NO_CACHE, *session.posargs, env=env)
 
 
 BINDER_PYTHON = (BINDER / "runtime.txt").read_text().strip().removeprefix("python-")
@@ -230,8 +222,7 @@ BINDER_PYTHON = (BINDER / "runtime.txt").read_text().strip().removeprefix("pytho
 def binder(session: nox.Session) -> None:
     """Binder's environment without Docker: every chapter in it, then JupyterLab in Chromium.
 
-    A venv on binder/runtime.txt's Python gets binder/requirements.txt and runs
-    binder/postBuild with private Jupyter folders (repo2docker and apt.txt are not reproduced).
+    binder/ on runtime.txt's Python, private Jupyter folders; not repo2docker or apt.txt.
     """
     chromium = find_chromium(session)
     jupyter = Path(session.create_tmp()).resolve() / "jupyter"
@@ -248,7 +239,7 @@ def binder(session: nox.Session) -> None:
     assert session.virtualenv.location is not None
     env |= {"MICROGRAD_BINDER_ENV": session.virtualenv.location, "MICROGRAD_CHROMIUM": chromium}
     with timed(session, "JupyterLab opening the walkthrough in Chromium"):
-        session.run("pytest", "tests/binder", "-p", "no:cacheprovider", *session.posargs, env=env)
+        session.run("pytest", "tests/binder", *NO_CACHE, *session.posargs, env=env)
 
 
 @nox.session(name="format", default=False)
