@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-import os
 import shlex
 import shutil
 import signal
@@ -27,10 +25,9 @@ LIVE_HTML = BOOK / "_build" / "live"  # `nox -s docs -- --serve` leaves the buil
 BINDER = ROOT / "binder"
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 REFERENCE_MICROGRAD = "micrograd==0.1.0"  # Karpathy's original, for parity tests and the benchmark
-# Sphinx gives each worker an equal alphabetical run of chapters (five on 2 cores, the long
-# ones together): a worker per two chapters at least (2 cores: 53-55 s, not 62-67 s).
-WORKERS = max(os.cpu_count() or 1, math.ceil(len(list(BOOK.glob("*.md"))) / 2))
-SPHINX_BUILD = ["sphinx-build", "-E", "-j", str(WORKERS), "-n", "-W", "--keep-going", "-b", "html"]
+# -j auto: chapters execute in parallel, one kernel per core. (More workers balance the
+# chapters better, but kernels started at once can pick the same free port and die.)
+SPHINX_BUILD = ["sphinx-build", "-E", "-j", "auto", "-n", "-W", "--keep-going", "-b", "html"]
 NO_CACHE = ["-p", "no:cacheprovider"]
 PARALLEL = ["-n", "auto"]  # pytest-xdist: one worker per core (`-- -n 0` for one process)
 UNIT_TESTS = ["-m", "not book", "--ignore=tests/browser", "--ignore=tests/binder", *PARALLEL]

@@ -23,6 +23,18 @@ DEMO_LOG = ROOT / "tests" / "golden" / "micrograd_demo_log.txt"
 as committed in Karpathy's repository."""
 
 
+def prepared_folder(variable: str, default: Path, marker: str, missing: str) -> Path:
+    """The folder the environment ``variable`` names (else ``default``), holding ``marker``.
+
+    Without the marker file the test fails with ``missing`` (``{path}`` is the folder):
+    the session that runs the test is the one that prepares the folder.
+    """
+    path = Path(os.environ.get(variable, default)).resolve()
+    if not (path / marker).is_file():
+        pytest.fail(missing.format(path=path))
+    return path
+
+
 def demo_log() -> list[tuple[str, str, str]]:
     """The demo log's lines as ``(step, loss, accuracy)`` strings, digits as printed."""
     return re.findall(r"step (\d+) loss (\S+), accuracy (\S+)%", DEMO_LOG.read_text())

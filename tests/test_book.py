@@ -25,6 +25,7 @@ from tests.helpers import (
     NOTEBOOK_CHAPTERS,
     SOURCES,
     launchers,
+    prepared_folder,
     skip_unless_available,
     solutions_in,
 )
@@ -35,10 +36,8 @@ GLUE_ROLE = re.compile(r"\{glue(?::\w+)?\}`")
 
 @pytest.fixture(scope="module")
 def built_book() -> Path:
-    path = Path(os.environ.get("MICROGRAD_BOOK_HTML", BOOK / "_build" / "html")).resolve()
-    if not (path / "index.html").is_file():
-        pytest.fail(f"no built book at {path}: `nox -s docs` builds it, then runs these checks")
-    return path
+    missing = "no built book at {path}: `nox -s docs` builds it, then runs these checks"
+    return prepared_folder("MICROGRAD_BOOK_HTML", BOOK / "_build" / "html", "index.html", missing)
 
 
 def page(built_book: Path, name: str) -> str:

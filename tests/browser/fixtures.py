@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from tests.helpers import BOOK, prepared_folder
+
 if TYPE_CHECKING:  # imported when a fixture runs: the unit tests load this plugin too
     from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, Request, Response
 
@@ -38,10 +40,8 @@ PHONE = {"width": 390, "height": 844}
 
 @pytest.fixture(scope="session")
 def book_html() -> Path:
-    path = Path(os.environ.get("MICROGRAD_BOOK_HTML", "book/_build/html")).resolve()
-    if not (path / "index.html").is_file():
-        pytest.fail(f"no built book at {path}; run `nox -s docs`, then `nox -s browser`")
-    return path
+    missing = "no built book at {path}; run `nox -s docs`, then `nox -s browser`"
+    return prepared_folder("MICROGRAD_BOOK_HTML", BOOK / "_build" / "html", "index.html", missing)
 
 
 class QuietLog:

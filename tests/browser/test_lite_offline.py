@@ -24,7 +24,7 @@ from playwright.sync_api import Frame, Page, Playwright
 
 import micrograd
 from tests.browser.fixtures import CHROMIUM_ARGS, DESKTOP, QuietLog, run_all_cells, serving
-from tests.helpers import launchers
+from tests.helpers import launchers, prepared_folder
 
 KERNEL_PLUGIN = "@jupyterlite/pyodide-kernel-extension:kernel"
 PYODIDE_PATH = "/_pyodide/"
@@ -40,10 +40,8 @@ SCREENSHOT = Path(os.environ.get("MICROGRAD_LITE_SCREENSHOT", "book/_build/lite-
 
 @pytest.fixture(scope="module")
 def pyodide_dir() -> Path:
-    path = Path(os.environ.get("MICROGRAD_PYODIDE_DIR", "")).resolve()
-    if not (path / "offline-ready").is_file():
-        pytest.fail(f"no offline Pyodide at {path}; run `nox -s browser` (it makes one)")
-    return path
+    missing = "no offline Pyodide at {path}; run `nox -s browser` (it makes one)"
+    return prepared_folder("MICROGRAD_PYODIDE_DIR", Path(), "offline-ready", missing)
 
 
 class _LiteHandler(QuietLog, http.server.SimpleHTTPRequestHandler):
