@@ -70,7 +70,8 @@ def provide_dot(session: nox.Session) -> None:
     if shutil.which("dot"):
         return
     session.install("graphviz-pure")
-    link = Path(str(session.bin)) / "dot"
+    assert session.bin is not None
+    link = Path(session.bin) / "dot"
     if not link.exists():
         link.symlink_to(link.with_name("graphviz-pure"))  # the command it installs
     session.log("Graphviz not found on PATH: using graphviz-pure as dot")

@@ -760,7 +760,7 @@ def _animate(
                 parts.append(f"{label}loss {shown.loss:.4g}, accuracy {shown.accuracy:.0%}")
         return _frame_caption(step, steps, parts)
 
-    def update(index: int) -> list[Artist]:
+    def update(index: int) -> None:
         step = wanted[index]
         for box, (name, record) in zip(boxes, series.items(), strict=True):
             reached = [s for s in record.snapshots if s.step <= step]
@@ -772,19 +772,20 @@ def _animate(
             curves[name].set_data([k for k, _ in history], [v for _, v in history])
             markers[name].set_data([reached[-1].step], [reached[-1].loss])
         title.set_text(f"after {steps} steps" if step == steps else f"step {step} of {steps}")
-        return []
 
     captions = [caption(step) for step in wanted]
     update(0)
     # lay the figure out once: constrained layout on every frame would cost a quarter more
     fig.canvas.draw()
     fig.set_layout_engine("none")
-    jshtml = _jshtml(fig, update, len(wanted), fps)
-    plt.close(fig)
+    try:
+        jshtml = _jshtml(fig, update, len(wanted), fps)
+    finally:  # Ctrl-C or an error mid-animation leaves no figure open in pyplot
+        plt.close(fig)
     return TrainingAnimation(_player_html(jshtml, alt, captions), wanted, captions)
 
 
-def _jshtml(fig: Figure, update: Callable[[int], object], frames: int, fps: float) -> str:
+def _jshtml(fig: Figure, update: Callable[[int], None], frames: int, fps: float) -> str:
     """Matplotlib's JavaScript player of ``frames`` frames of ``fig``, each drawn once.
 
     ``FuncAnimation.to_jshtml`` writes the same player with the same writer

@@ -301,6 +301,20 @@ def test_animate_training_makes_a_self_contained_player() -> None:
     assert plt.get_fignums() == []  # the animation's figure is closed
 
 
+def test_ctrl_c_while_frames_are_drawn_leaves_no_figure_open(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import micrograd.plots  # noqa: PLC0415
+
+    def interrupted(*_args: object) -> str:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(micrograd.plots, "_jshtml", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        animate_training(MLP(2, [4, 1], seed=0), moons(16, noise=0.1, seed=0), steps=2, frames=2)
+    assert plt.get_fignums() == []
+
+
 def test_animate_several_runs_including_a_diverging_one() -> None:
     dataset, model = moons(24, noise=0.1, seed=3), MLP(2, [4, 4, 1], seed=7)
     animation = animate_training(

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import ROOT
+from tests.helpers import ROOT, prepared_folder
 from tools.ports import free_port
 
 STARTUP_SECONDS = 120
@@ -42,10 +42,8 @@ class Lab:
 
 @pytest.fixture(scope="session")
 def binder_env() -> Path:
-    path = Path(os.environ.get("MICROGRAD_BINDER_ENV", "")).resolve()
-    if not (path / "bin" / "jupyter-lab").is_file():
-        pytest.fail(f"no Binder environment at {path}; run `nox -s binder`, which builds it")
-    return path
+    missing = "no Binder environment at {path}; run `nox -s binder`, which builds it"
+    return prepared_folder("MICROGRAD_BINDER_ENV", Path(), "bin/jupyter-lab", missing)
 
 
 @pytest.fixture
