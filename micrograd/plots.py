@@ -791,7 +791,7 @@ def _jshtml(fig: Figure, update: Callable[[int], None], frames: int, fps: float)
     ``FuncAnimation.to_jshtml`` writes the same player with the same writer
     (``HTMLWriter``), but draws every frame twice: on the canvas, then again
     when it saves it. Here ``update(i)`` changes the artists and the writer's
-    ``savefig`` is the only draw: the same frames in under half the time.
+    ``savefig`` is the only draw of each frame (the frames are the same).
     """
     with TemporaryDirectory() as folder:
         path = Path(folder, "player.html")
