@@ -39,6 +39,7 @@ extensions = [
     "sphinx.ext.viewcode",
     "runnable_notebooks",  # notebooks for Binder, Colab, JupyterLite; the lite wheel
     "build_time",  # the whole build's wall time, written into the build report page
+    "balanced_reading",  # parallel readers get alike shares of chapter_execution_seconds
 ]
 
 exclude_patterns = [
@@ -59,6 +60,20 @@ nb_execution_raise_on_error = True
 nb_execution_show_tb = True
 nb_merge_streams = True
 nb_execution_excludepatterns: list[str] = []
+# Rough seconds each chapter takes to execute (the build report lists them): with -j, the
+# balanced_reading extension shares the chapters between the readers by these numbers.
+chapter_execution_seconds = {
+    "extras": 20,
+    "walkthrough": 12,
+    "design-notes": 11,
+    "build-the-network": 10,
+    "from-scratch": 6,
+    "index": 4,
+    "troubleshooting": 2,
+    "api": 1,
+    "build-report": 1,
+    "getting-started": 1,
+}
 
 # -- Exercises ----------------------------------------------------------------------------
 # Each solution directly follows its exercise (the build warns, so fails, otherwise) and

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import copy
+import importlib.util
 import os
 import pickle
 import re
+import sys
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 from urllib.parse import urlsplit
 
 import pytest
@@ -84,6 +87,17 @@ def launchers(name: str) -> dict[str, str]:
         "Colab": f"https://colab.research.google.com/github/{repository}/blob/{branch}"
         f"/book/{name}.ipynb",
     }
+
+
+def load_module(path: Path, name: str) -> ModuleType:
+    """The Python file at ``path`` imported as module ``name`` (the book's conf and extensions)."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def skip_unless_available(available: bool, reason: str) -> None:

@@ -6,6 +6,7 @@ Marked ``book``: the docs session runs these right after its build, with
 
 from __future__ import annotations
 
+import ast
 import html as html_module
 import json
 import os
@@ -14,6 +15,7 @@ import shlex
 import shutil
 import subprocess
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -25,6 +27,7 @@ from tests.helpers import (
     NOTEBOOK_CHAPTERS,
     SOURCES,
     launchers,
+    load_module,
     prepared_folder,
     skip_unless_available,
     solutions_in,
@@ -351,3 +354,34 @@ def test_build_the_network_recorded_pytorch_numbers_are_complete() -> None:
     neuron = recorded["tanh_neuron"]
     assert set(neuron) == {"o"} | {f"do/d{k}" for k in ("x1", "x2", "w1", "w2", "b")}
     assert abs(neuron["o"] - 2**-0.5) < 1e-12
+
+
+# -- The parallel readers' shares (book/_ext/balanced_reading.py) ---------------------------
+
+
+def test_a_chapter_without_an_execution_time_is_a_warning(caplog: pytest.LogCaptureFixture) -> None:
+    balanced = load_module(BOOK / "_ext" / "balanced_reading.py", "balanced_reading")
+    app = SimpleNamespace(config=SimpleNamespace(chapter_execution_seconds={"old": 3}), parallel=2)
+    docnames = ["new", "old"]
+    balanced._reorder(app, None, docnames)
+    assert "new has no entry in chapter_execution_seconds (conf.py)" in caplog.text
+    assert "old has" not in caplog.text
+    assert sorted(docnames) == ["new", "old"]
+
+
+def test_every_chapter_has_an_execution_time_and_the_split_is_even() -> None:
+    from sphinx.util.parallel import make_chunks  # noqa: PLC0415
+
+    (seconds,) = (  # read, not run: conf.py sets class defaults of the kernel manager
+        ast.literal_eval(node.value)
+        for node in ast.parse((BOOK / "conf.py").read_text(encoding="utf-8")).body
+        if isinstance(node, ast.Assign)
+        and ast.unparse(node.targets[0]) == "chapter_execution_seconds"
+    )
+    assert set(seconds) == {path.stem for path in BOOK.glob("*.md") if path.stem != "README"}
+    names = sorted(seconds)
+    balanced = load_module(BOOK / "_ext" / "balanced_reading.py", "balanced_reading")
+    order = balanced.balanced_order(names, [5, 5], seconds)
+    halves = sum(seconds[n] for n in order[:5]), sum(seconds[n] for n in order[5:])
+    assert abs(halves[0] - halves[1]) <= 2, halves
+    assert [len(chunk) for chunk in make_chunks(names, 2)] == [5, 5]  # Sphinx's split, as assumed

@@ -17,7 +17,7 @@ from types import ModuleType
 
 import pytest
 
-from tests.helpers import skip_unless_available
+from tests.helpers import load_module, skip_unless_available
 
 pytestmark = pytest.mark.book
 BOOK = Path(__file__).resolve().parents[1] / "book"
@@ -31,15 +31,7 @@ def runnable() -> ModuleType:
         importlib.util.find_spec("jupytext") is not None,
         "jupytext is not installed; run `nox -s tests`",
     )
-    spec = importlib.util.spec_from_file_location(
-        "runnable_notebooks", BOOK / "_ext" / "runnable_notebooks.py"
-    )
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_module(BOOK / "_ext" / "runnable_notebooks.py", "runnable_notebooks")
 
 
 def chapter_file(tmp_path: Path, body: str, stem: str = "chapter") -> Path:
@@ -264,10 +256,7 @@ def test_the_kernel_encryption_default_is_set_in_one_place() -> None:
     assert setting is not None
     before = setting.default_value
     try:
-        spec = importlib.util.spec_from_file_location("book_conf", BOOK / "conf.py")
-        assert spec is not None
-        assert spec.loader is not None
-        spec.loader.exec_module(importlib.util.module_from_spec(spec))
+        load_module(BOOK / "conf.py", "book_conf")
         assert KernelManager().transport_encryption == "auto"
     finally:
         setting.default_value = before
