@@ -27,8 +27,10 @@ def balanced_order(
     """``docnames`` reordered so that runs of ``sizes`` consecutive names cost alike.
 
     Heaviest first, each name goes to the run with the least work so far that has room;
-    then two names swap runs while that lowers the dearer run's work. The result lists
-    the runs one after the other. Names missing from ``seconds`` cost nothing.
+    then two names swap runs while that lowers the dearer run's work. The same swaps
+    also start from name order, and the better split wins, so it is never worse than
+    name order. The result lists the runs one after the other. Names missing from
+    ``seconds`` cost nothing.
     """
     if sum(sizes) != len(docnames):
         msg = f"run sizes {list(sizes)} do not add up to the {len(docnames)} documents"
@@ -37,13 +39,16 @@ def balanced_order(
     def cost(run: list[str]) -> float:
         return sum(seconds.get(name, 0.0) for name in run)
 
-    runs: list[list[str]] = [[] for _ in sizes]
+    dealt: list[list[str]] = [[] for _ in sizes]
     for name in sorted(docnames, key=lambda name: (-seconds.get(name, 0.0), name)):
-        open_runs = [i for i, size in enumerate(sizes) if len(runs[i]) < size]
-        runs[min(open_runs, key=lambda i: (cost(runs[i]), i))].append(name)
-    while any(_even_out(runs[i], runs[j], cost) for i, j in combinations(range(len(runs)), 2)):
-        pass
-    return [name for run in runs for name in run]
+        open_runs = [i for i, size in enumerate(sizes) if len(dealt[i]) < size]
+        dealt[min(open_runs, key=lambda i: (cost(dealt[i]), i))].append(name)
+    in_order = [list(docnames[sum(sizes[:i]) : sum(sizes[: i + 1])]) for i in range(len(sizes))]
+    for runs in (dealt, in_order):
+        while any(_even_out(runs[i], runs[j], cost) for i, j in combinations(range(len(runs)), 2)):
+            pass
+    best = min((dealt, in_order), key=lambda runs: max(map(cost, runs)))
+    return [name for run in best for name in run]
 
 
 def _even_out(first: list[str], second: list[str], cost: Callable[[list[str]], float]) -> bool:
