@@ -145,6 +145,22 @@ def test_roles_inside_literal_code_are_kept(runnable: ModuleType, tmp_path: Path
     assert markdown.endswith("After: `i`.")
 
 
+def test_cross_references_read_as_the_book_shows_them(
+    runnable: ModuleType, tmp_path: Path
+) -> None:
+    body = (
+        "{py:func}`~micrograd.engine.topological_order`, {py:class}`!micrograd.nn.MLP`, "
+        "{py:meth}`Value.linear <micrograd.engine.Value.linear>`, "
+        "{doc}`the design notes <design-notes>`, {doc}`from-scratch`, {math}`a <b>`.\n"
+    )
+    chapter = chapter_file(tmp_path, body)
+    (markdown,) = (c.source for c in runnable.to_notebook(chapter, "lite", "unused").cells[1:])
+    assert markdown == (
+        "`topological_order`, `micrograd.nn.MLP`, `Value.linear`, "
+        "`the design notes`, `from-scratch`, `a <b>`."
+    )
+
+
 def test_setup_cell_installs_from_the_repository_only_where_missing(
     runnable: ModuleType,
 ) -> None:

@@ -94,6 +94,9 @@ FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})(?P<info>[^\n]*)$"
 LITERAL_DIRECTIVES = {"{code-block}", "{code}", "{sourcecode}", "{literalinclude}"}
 """Fenced directives whose body is code, not MyST Markdown."""
 GLUE_ROLES = {"glue", "glue:", "glue:any", "glue:text", "glue:md"}
+XREF_ROLES = ("doc", "ref", "numref", "term", "any", "py:")
+"""Cross-reference roles (by prefix): Sphinx shows their content as a link title."""
+EXPLICIT_TITLE = re.compile(r"^(?P<title>.+?)\s*<(?P<target>.*)>$", re.DOTALL)
 GLUE_CALL = re.compile(r"""glue\(\s*(?P<f>f?)(?P<q>["'])(?P<name>.+?)(?P=q)""")
 
 
@@ -203,11 +206,20 @@ def convert_inline(text: str, paste: Paste) -> str:
             return match[0]
         role, content = match["role"], match["content"]
         if role not in GLUE_ROLES:
-            return f"`{content}`"
+            return f"`{link_title(content) if role.startswith(XREF_ROLES) else content}`"
         name, _, spec = content.partition(":") if role == "glue:text" else (content, "", "")
         return paste(role, name, spec)
 
     return INLINE.sub(replace, text)
+
+
+def link_title(content: str) -> str:
+    """The text Sphinx shows for a cross-reference: ``title <target>`` shows ``title``,
+    ``~micrograd.engine.Value`` shows ``Value`` and ``!name`` shows ``name``."""
+    if explicit := EXPLICIT_TITLE.match(content):
+        return explicit["title"]
+    content = content.removeprefix("!")
+    return content[1:].rpartition(".")[2] if content.startswith("~") else content
 
 
 def convert_markdown(source: str, paste: Paste) -> str:
