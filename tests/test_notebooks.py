@@ -145,9 +145,7 @@ def test_roles_inside_literal_code_are_kept(runnable: ModuleType, tmp_path: Path
     assert markdown.endswith("After: `i`.")
 
 
-def test_cross_references_read_as_the_book_shows_them(
-    runnable: ModuleType, tmp_path: Path
-) -> None:
+def test_cross_references_read_as_the_book_shows_them(runnable: ModuleType, tmp_path: Path) -> None:
     body = (
         "{py:func}`~micrograd.engine.topological_order`, {py:class}`!micrograd.nn.MLP`, "
         "{py:meth}`Value.linear <micrograd.engine.Value.linear>`, "
